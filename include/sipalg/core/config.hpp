@@ -1,0 +1,33 @@
+/**
+ * @file config.hpp
+ * Compiler portability macros shared by every sipalg header.
+ *
+ * sipalg is header-only, C++20, and builds with `-fno-exceptions -fno-rtti`:
+ * nothing under include/ throws, allocates per packet, or uses RTTI.
+ */
+#pragma once
+
+#if defined(__has_cpp_attribute)
+#if __has_cpp_attribute(clang::lifetimebound)
+/// Marks a parameter whose storage a returned view refers to (clang warns on dangling views).
+#define SIPALG_LIFETIMEBOUND [[clang::lifetimebound]]
+#else
+#define SIPALG_LIFETIMEBOUND
+#endif
+#else
+#define SIPALG_LIFETIMEBOUND
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SIPALG_ALWAYS_INLINE inline __attribute__((always_inline))
+#define SIPALG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SIPALG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SIPALG_ALWAYS_INLINE inline
+#define SIPALG_LIKELY(x) (x)
+#define SIPALG_UNLIKELY(x) (x)
+#endif
+
+#define SIPALG_VERSION_MAJOR 0
+#define SIPALG_VERSION_MINOR 1
+#define SIPALG_VERSION_PATCH 0

@@ -1,0 +1,56 @@
+/**
+ * @file number.hpp
+ * Strict decimal number parsing: digits only (no sign, no whitespace, no
+ * hex), at least one digit, overflow is an error. Used for ports,
+ * Content-Length, CSeq, Expires, SDP ports.
+ */
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include "sipalg/core/ascii.hpp"
+
+namespace sipalg {
+
+/// Parses all of `s` as an unsigned decimal no larger than `max`; nullopt on
+/// an empty string, a non-digit, or a value above `max` (leading zeros allowed).
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr std::optional<T> parse_decimal(std::string_view s,
+                                                       T max = std::numeric_limits<T>::max()) noexcept {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (!ascii::is_digit(c)) return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > max) return std::nullopt;  // checked every digit, so v never wraps
+  }
+  return static_cast<T>(v);
+}
+
+/// A TCP/UDP port, 0..65535.
+[[nodiscard]] constexpr std::optional<std::uint16_t> parse_port(std::string_view s) noexcept {
+  return parse_decimal<std::uint16_t>(s);
+}
+
+/// Longest decimal text of a 64-bit unsigned value.
+inline constexpr std::size_t max_decimal_digits = 20;
+
+/// Writes `v` in decimal to `out` (room for max_decimal_digits) and returns the
+/// number of chars written. constexpr, unlike std::to_chars before C++23.
+constexpr std::size_t format_decimal(std::uint64_t v, char* out) noexcept {
+  char tmp[max_decimal_digits];
+  std::size_t n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  return n;
+}
+
+}  // namespace sipalg
