@@ -1,0 +1,163 @@
+/**
+ * @file detail/scan.hpp
+ * Internal scanning helpers of the SIP layer: character classes, a word-at-a-time
+ * scan for line-end/control bytes, LWS skipping, quoted strings and top-level
+ * list splitting. Every function is bounds-checked against the view it gets.
+ */
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
+
+#include "sipalg/core/ascii.hpp"
+#include "sipalg/core/config.hpp"
+
+namespace sipalg::sip::detail {
+
+inline constexpr std::size_t npos = std::string_view::npos;
+
+/// LWS characters as they appear inside header values (folded lines keep CR/LF).
+[[nodiscard]] constexpr bool is_lws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// Index of the first non-LWS character at or after `i` (or s.size()).
+[[nodiscard]] constexpr std::size_t skip_lws(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size() && is_lws(s[i])) ++i;
+  return i;
+}
+
+/// `s` without leading and trailing LWS.
+[[nodiscard]] constexpr std::string_view trim_lws(std::string_view s) noexcept { return ascii::trim_lws(s); }
+
+/// Given s[i] == '"', the index one past the closing quote (backslash escapes
+/// honoured), or npos when the string is unterminated or ends in a lone backslash.
+[[nodiscard]] constexpr std::size_t skip_quoted(std::string_view s, std::size_t i) noexcept {
+  ++i;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '"') return i + 1;
+    if (c == '\\') {
+      if (i + 1 >= s.size()) return npos;
+      i += 2;
+      continue;
+    }
+    ++i;
+  }
+  return npos;
+}
+
+/**
+ * Index of the first `stop` character at or after `i` that is outside quoted
+ * strings and `<...>`, or s.size(). An unterminated quote or `<` runs to the
+ * end (the element parser then reports the error).
+ */
+[[nodiscard]] constexpr std::size_t find_top_level(std::string_view s, std::size_t i, char stop) noexcept {
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == stop) return i;
+    if (c == '"') {
+      const std::size_t e = skip_quoted(s, i);
+      if (e == npos) return s.size();
+      i = e;
+      continue;
+    }
+    if (c == '<') {
+      // URIs inside <> contain no '>' or '"'; a quote inside would be malformed anyway.
+      while (i < s.size() && s[i] != '>') ++i;
+      if (i == s.size()) return i;
+    }
+    ++i;
+  }
+  return s.size();
+}
+
+/// Bytes the head scanner must stop at: NUL, LF, CR.
+[[nodiscard]] constexpr bool is_head_special(char c) noexcept {
+  return c == '\0' || c == '\n' || c == '\r';
+}
+
+/**
+ * Offset of the first NUL, LF or CR in [p, end), or end - p.
+ * Scans eight bytes per step (SWAR) when not constant-evaluated; only reads
+ * bytes inside [p, end).
+ */
+[[nodiscard]] constexpr std::size_t find_head_special(const char* p, const char* end) noexcept {
+  const char* q = p;
+  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    while (end - q >= 8) {
+      std::uint64_t v;
+      std::memcpy(&v, q, 8);
+      // High bit set in the lowest byte that is < 0x0E (exact for the lowest such byte).
+      const std::uint64_t m = (v - ones * 0x0E) & ~v & highs;
+      if (m != 0) {
+        // The lowest flagged byte is exact; higher flags may be borrow artefacts,
+        // and the lowest may be a harmless TAB: check the rest of the word exactly.
+        for (unsigned j = static_cast<unsigned>(std::countr_zero(m)) >> 3; j < 8; ++j)
+          if (is_head_special(q[j])) return static_cast<std::size_t>(q + j - p);
+      }
+      q += 8;
+    }
+  }
+  while (q < end && !is_head_special(*q)) ++q;
+  return static_cast<std::size_t>(q - p);
+}
+
+/**
+ * Offset of the first ':' or control byte below 0x0E (NUL, TAB, LF, CR, ...) in
+ * [p, end), or end - p. Used to find the end of a header name; reads only inside [p, end).
+ */
+[[nodiscard]] inline std::size_t find_colon_or_control(const char* p, const char* end) noexcept {
+  const char* q = p;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    while (end - q >= 8) {
+      std::uint64_t v;
+      std::memcpy(&v, q, 8);
+      const std::uint64_t x = v ^ (ones * ':');
+      // Each term's lowest flag is exact, so the lowest flag of the union is too.
+      const std::uint64_t m = ((x - ones) & ~x & highs) | ((v - ones * 0x0E) & ~v & highs);
+      if (m != 0) return static_cast<std::size_t>(q - p) + (static_cast<unsigned>(std::countr_zero(m)) >> 3);
+      q += 8;
+    }
+  }
+  while (q < end && *q != ':' && static_cast<unsigned char>(*q) >= 0x0E) ++q;
+  return static_cast<std::size_t>(q - p);
+}
+
+/// Character class bits for the start line and URIs.
+enum : std::uint8_t {
+  cc_token = 1,       ///< RFC 3261 token
+  cc_uri = 2,         ///< visible ASCII allowed in a Request-URI (0x21..0x7E except < > " and `)
+  cc_host = 4,        ///< hostname / IPv4 characters (alnum - . _)
+  cc_scheme = 8,      ///< scheme characters after the first (alnum + - .)
+  cc_ipv6 = 16,       ///< characters inside [ ] of an IPv6 reference (hex : . and % for zones)
+};
+
+constexpr std::array<std::uint8_t, 256> make_char_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    std::uint8_t v = 0;
+    if (ascii::is_token(ch)) v |= cc_token;
+    if (c > 0x20 && c < 0x7F && ch != '<' && ch != '>' && ch != '"' && ch != '`') v |= cc_uri;
+    if (ascii::is_alnum(ch) || ch == '-' || ch == '.' || ch == '_') v |= cc_host;
+    if (ascii::is_alnum(ch) || ch == '+' || ch == '-' || ch == '.') v |= cc_scheme;
+    if (ascii::is_hex(ch) || ch == ':' || ch == '.' || ch == '%') v |= cc_ipv6;
+    t[static_cast<std::size_t>(c)] = v;
+  }
+  return t;
+}
+inline constexpr std::array<std::uint8_t, 256> char_classes = make_char_classes();
+
+[[nodiscard]] constexpr bool has_class(char c, std::uint8_t cls) noexcept {
+  return (char_classes[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+}  // namespace sipalg::sip::detail

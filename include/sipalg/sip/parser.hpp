@@ -1,0 +1,322 @@
+/**
+ * @file parser.hpp
+ * `parse_message`: single-pass, zero-copy, allocation-free SIP message parser
+ * (RFC 3261 section 7) filling a `basic_message` index.
+ *
+ * Lenient where RFC 3261 allows it:
+ * - any header order, case-insensitive names, compact forms (RFC 3261 7.3.3);
+ * - LWS before and after the colon, folded (continuation) lines (7.3.1);
+ * - LF-only line ends, and CRLF and LF mixed in one message;
+ * - CRLFs before the start line are skipped (7.5);
+ * - several SP between the Request-Line elements and trailing SP after the
+ *   SIP-Version (RFC 4475 3.1.2.9/3.1.2.10: harmless for an ALG, which never
+ *   re-serialises the line);
+ * - a NUL byte directly after a backslash (a quoted-pair, RFC 4475 3.1.1.2).
+ *
+ * Strict where rewriting would be unsafe:
+ * - several Content-Length headers with different values, a negative or
+ *   non-numeric Content-Length, a body shorter than Content-Length;
+ * - NUL (outside a quoted-pair) or a bare CR anywhere in the head;
+ * - lines longer than parse_options::max_line_length, more headers than the
+ *   index holds, messages larger than parse_options::max_message_size;
+ * - a SIP-Version other than SIP/2.0, a status code outside 100..699.
+ *
+ * Header values are not validated beyond framing: the sub-parsers (uri.hpp,
+ * via.hpp, contact.hpp, ...) validate the values an ALG actually reads.
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "sipalg/core/ascii.hpp"
+#include "sipalg/core/config.hpp"
+#include "sipalg/core/text_range.hpp"
+#include "sipalg/sip/content_length.hpp"
+#include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/errc.hpp"
+#include "sipalg/sip/header_id.hpp"
+#include "sipalg/sip/message.hpp"
+#include "sipalg/sip/method.hpp"
+
+namespace sipalg::sip {
+
+/// Limits and leniency switches of the parser and framer.
+struct parse_options {
+  /// Longest start line or header field, counted from its first byte to the end of the line
+  /// terminator of its last (folded) line. 8192 matches common HTTP/SIP stacks (Beast's header limit).
+  std::uint32_t max_line_length = 8192;
+  /// Largest message (head + body) and largest input accepted, in bytes. Default: the largest
+  /// UDP payload. Offsets are 32-bit, so inputs of 4 GiB or more are always rejected.
+  std::uint32_t max_message_size = 65535;
+  /// Datagram rule (RFC 3261 18.3): without Content-Length the body is the rest of the input.
+  /// Set to false for stream transports, where Content-Length is mandatory (missing_content_length).
+  bool allow_missing_content_length = true;
+
+  /// Defaults for UDP (Content-Length optional).
+  [[nodiscard]] static constexpr parse_options datagram() noexcept { return parse_options{}; }
+  /// Defaults for TCP/TLS/SCTP streams (Content-Length mandatory).
+  [[nodiscard]] static constexpr parse_options stream() noexcept {
+    parse_options o{};
+    o.allow_missing_content_length = false;
+    return o;
+  }
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr parse_result fail(errc e, std::size_t at) noexcept {
+  return {e, static_cast<std::uint32_t>(at)};
+}
+
+/// Error for input that ends inside the line starting at `line_start`.
+[[nodiscard]] constexpr parse_result unterminated(std::size_t line_start, std::size_t n,
+                                                  const parse_options& opt) noexcept {
+  if (n - line_start > opt.max_line_length) return fail(errc::line_too_long, line_start);
+  return fail(errc::unterminated_head, n);
+}
+
+/// Parses the start line in [s, e) (e = first CR/LF/NUL). Offsets are absolute.
+template <std::size_t N>
+[[nodiscard]] constexpr parse_result parse_start_line(const char* b, std::size_t s, std::size_t e,
+                                                      basic_message<N>& m) noexcept {
+  using ascii::is_digit;
+  constexpr std::string_view sip20 = "SIP/2.0";
+  auto is_sp = [](char c) { return c == ' ' || c == '\t'; };
+  // Trailing WSP is tolerated (RFC 4475 3.1.2.10).
+  std::size_t end = e;
+  while (end > s && is_sp(b[end - 1])) --end;
+  if (end - s >= 4 && ascii::iequals(std::string_view(b + s, 4), "SIP/")) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+    m.kind = message_kind::response;
+    std::size_t i = s;
+    while (i < end && !is_sp(b[i])) ++i;
+    if (!ascii::iequals(std::string_view(b + s, i - s), sip20)) return fail(errc::bad_version, s);
+    m.version = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i - s)};
+    while (i < end && is_sp(b[i])) ++i;
+    if (end - i < 3 || !is_digit(b[i]) || !is_digit(b[i + 1]) || !is_digit(b[i + 2]) ||
+        (end - i > 3 && !is_sp(b[i + 3])))
+      return fail(errc::bad_status_code, i);
+    const unsigned code = static_cast<unsigned>(b[i] - '0') * 100u + static_cast<unsigned>(b[i + 1] - '0') * 10u +
+                          static_cast<unsigned>(b[i + 2] - '0');
+    if (code < 100 || code > 699) return fail(errc::bad_status_code, i);
+    m.status_code = static_cast<std::uint16_t>(code);
+    i += 3;
+    if (i < end) ++i;  // the SP before the reason (which may itself start with SP)
+    m.reason = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end - i)};
+    return {};
+  }
+  // Request-Line = Method SP Request-URI SP SIP-Version
+  m.kind = message_kind::request;
+  std::size_t i = s;
+  while (i < end && ascii::is_token(b[i])) ++i;
+  if (i == s || i == end) return fail(errc::bad_start_line, s);
+  if (!is_sp(b[i])) return fail(errc::bad_method, i);
+  m.method = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i - s)};
+  m.method_type = lookup_method(std::string_view(b + s, i - s));
+  while (i < end && is_sp(b[i])) ++i;  // several SP tolerated (RFC 4475 3.1.2.9)
+  const std::size_t us = i;
+  std::size_t vs = end;
+  while (vs > us && !is_sp(b[vs - 1])) --vs;
+  if (vs == us) return fail(errc::bad_version, end);  // no SP after the URI: version missing
+  if (!ascii::iequals(std::string_view(b + vs, end - vs), sip20)) return fail(errc::bad_version, vs);
+  m.version = {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(end - vs)};
+  std::size_t ue = vs;
+  while (ue > us && is_sp(b[ue - 1])) --ue;
+  if (ue == us) return fail(errc::bad_request_uri, us);
+  // absoluteURI: scheme ":" ..., visible ASCII without < > " ` (RFC 3261 25.1, RFC 4475 3.1.2.7/3.1.2.8).
+  if (!ascii::is_alpha(b[us])) return fail(errc::bad_request_uri, us);
+  std::size_t k = us + 1;
+  while (k < ue && has_class(b[k], cc_scheme)) ++k;
+  if (k == ue || b[k] != ':') return fail(errc::bad_request_uri, k);
+  for (; k < ue; ++k)
+    if (!has_class(b[k], cc_uri)) return fail(errc::bad_request_uri, k);
+  m.request_uri = {static_cast<std::uint32_t>(us), static_cast<std::uint32_t>(ue - us)};
+  return {};
+}
+
+/**
+ * The parser. With `head_only`, stops after the empty line (Content-Length is
+ * parsed and checked, the body is not): used by the stream framer.
+ */
+template <std::size_t N>
+[[nodiscard]] constexpr parse_result parse_message_impl(std::string_view buf, basic_message<N>& m,
+                                                        const parse_options& opt, bool head_only) noexcept {
+  const std::size_t n = buf.size();
+  if (n > opt.max_message_size || n >= 0xFFFFFFFFull) return fail(errc::message_too_large, opt.max_message_size);
+  const char* const b = buf.data();
+
+  m.headers.clear();
+  m.kind = message_kind::request;
+  m.method_type = method_id::unknown;
+  m.status_code = 0;
+  m.method = m.request_uri = m.version = m.reason = m.body = text_range{};
+  m.content_length.reset();
+  m.content_length_header = basic_message<N>::npos;
+  m.head_end = m.message_end = 0;
+
+  std::size_t p = 0;
+  while (p < n && (b[p] == '\r' || b[p] == '\n')) ++p;  // RFC 3261 7.5: ignore CRLFs before the start line
+  if (p == n) return fail(errc::empty_input, n);
+
+  // ---- start line
+  std::size_t e = p + find_head_special(b + p, b + n);
+  std::size_t next = 0;
+  if (e == n) return unterminated(p, n, opt);
+  if (b[e] == '\0') return fail(errc::nul_in_head, e);
+  if (b[e] == '\r') {
+    if (e + 1 == n) return unterminated(p, n, opt);
+    if (b[e + 1] != '\n') return fail(errc::bare_cr, e);
+    next = e + 2;
+  } else {
+    next = e + 1;
+  }
+  if (next - p > opt.max_line_length) return fail(errc::line_too_long, p);
+  if (parse_result r = parse_start_line(b, p, e, m); !r) return r;
+  m.start_line = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(next - p)};
+  p = next;
+
+  // ---- headers
+  std::size_t head_end = 0;
+  for (;;) {
+    if (p >= n) return fail(errc::unterminated_head, n);
+    const char c0 = b[p];
+    if (c0 == '\n') {
+      head_end = p + 1;
+      break;
+    }
+    if (c0 == '\r') {
+      if (p + 1 == n) return fail(errc::unterminated_head, n);
+      if (b[p + 1] != '\n') return fail(errc::bare_cr, p);
+      head_end = p + 2;
+      break;
+    }
+    const std::size_t ns = p;
+    std::size_t ne;
+    header_id id;
+    {
+      std::size_t c = ns + (std::is_constant_evaluated() ? n - ns : find_colon_or_control(b + ns, b + n));
+      if (!std::is_constant_evaluated() && c < n && b[c] == ':') {
+        // Fast path: name is [ns, c) minus trailing WSP; confirmed by the table or validated below.
+        ne = c;
+        while (ne > ns && b[ne - 1] == ' ') --ne;
+        if (ne == ns) return fail(errc::bad_header_name, ns);
+        id = lookup_header_in(b + ns, ne - ns, b + n);
+        if (id == header_id::unknown) {
+          for (std::size_t k = ns; k < ne; ++k)
+            if (!ascii::is_token(b[k])) return fail(errc::bad_header_name, k);
+        }
+        p = c;
+      } else {
+        // Slow path (TAB before the colon, or no colon / a control byte on the line).
+        p = ns;
+        while (p < n && ascii::is_token(b[p])) ++p;
+        ne = p;
+        while (p < n && (b[p] == ' ' || b[p] == '\t')) ++p;
+        if (p == n) return unterminated(ns, n, opt);
+        if (ne == ns) return fail(errc::bad_header_name, ns);  // empty name, or a line starting with WSP
+        if (b[p] != ':') {
+          if (b[p] == '\0') return fail(errc::nul_in_head, p);
+          // No colon on this line at all: missing_colon; a non-token byte before the colon: bad name.
+          std::size_t k = p;
+          while (k < n && b[k] != ':' && b[k] != '\n' && b[k] != '\r') ++k;
+          return fail((k < n && b[k] == ':') ? errc::bad_header_name : errc::missing_colon, p);
+        }
+        id = lookup_header(b + ns, ne - ns);
+      }
+    }
+    ++p;
+    while (p < n && (b[p] == ' ' || b[p] == '\t')) ++p;
+    std::size_t vs = p;
+    std::size_t q = p;
+    std::size_t ve = 0;
+    for (;;) {
+      q += find_head_special(b + q, b + n);
+      if (q == n) return unterminated(ns, n, opt);
+      const char s = b[q];
+      if (s == '\0') {
+        if (q > vs && b[q - 1] == '\\') {  // quoted-pair "\" NUL (RFC 4475 3.1.1.2)
+          ++q;
+          continue;
+        }
+        return fail(errc::nul_in_head, q);
+      }
+      if (s == '\r') {
+        if (q + 1 == n) return unterminated(ns, n, opt);
+        if (b[q + 1] != '\n') return fail(errc::bare_cr, q);
+        next = q + 2;
+      } else {
+        next = q + 1;
+      }
+      if (next < n && (b[next] == ' ' || b[next] == '\t')) {  // folded line (RFC 3261 7.3.1)
+        q = next;
+        continue;
+      }
+      ve = q;
+      break;
+    }
+    if (next - ns > opt.max_line_length) return fail(errc::line_too_long, ns);
+    while (vs < ve && detail::is_lws(b[vs])) ++vs;      // a value that starts on a continuation line
+    while (ve > vs && detail::is_lws(b[ve - 1])) --ve;  // trailing WSP (and folds)
+    if (vs > ve) vs = ve;
+    if (!m.headers.push_back(header{id,
+                                    {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(ne - ns)},
+                                    {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(ve - vs)},
+                                    {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(next - ns)}}))
+      return fail(errc::too_many_headers, ns);
+    if (id == header_id::content_length) {
+      std::uint32_t len = 0;
+      const parse_result r = parse_content_length(std::string_view(b + vs, ve - vs), len);
+      if (!r) return fail(r.ec, vs + r.offset);
+      if (m.content_length) {
+        if (*m.content_length != len) return fail(errc::conflicting_content_length, ns);
+      } else {
+        m.content_length = len;
+        m.content_length_header = static_cast<std::uint32_t>(m.headers.size() - 1);
+      }
+    }
+    p = next;
+  }
+  m.head_end = static_cast<std::uint32_t>(head_end);
+
+  // ---- body
+  if (m.content_length) {
+    const std::uint64_t end = static_cast<std::uint64_t>(head_end) + *m.content_length;
+    if (end > opt.max_message_size) return fail(errc::message_too_large, m.headers[m.content_length_header].value.offset);
+    m.body = {static_cast<std::uint32_t>(head_end), *m.content_length};
+    m.message_end = static_cast<std::uint32_t>(end);
+    if (head_only) return {errc::ok, static_cast<std::uint32_t>(head_end)};
+    if (end > n) return fail(errc::body_too_short, n);
+  } else {
+    if (!opt.allow_missing_content_length) return fail(errc::missing_content_length, head_end);
+    if (head_only) return {errc::ok, static_cast<std::uint32_t>(head_end)};
+    m.body = {static_cast<std::uint32_t>(head_end), static_cast<std::uint32_t>(n - head_end)};
+    m.message_end = static_cast<std::uint32_t>(n);
+  }
+  return {errc::ok, m.message_end};
+}
+
+}  // namespace detail
+
+/**
+ * Parses one SIP message from `buf` into `out`.
+ *
+ * @param buf  the message: a whole UDP datagram, or one frame found by
+ *             frame_message() on a stream. Not modified; must outlive every use of `out`'s ranges.
+ * @param out  the index to fill (cleared first); its ranges are offsets into `buf`.
+ * @param opt  limits; `opt.allow_missing_content_length` chooses datagram or stream rules.
+ * @return on success errc::ok with `offset` = out.message_end (bytes after it, e.g. the
+ *         trailing octets of RFC 4475 3.1.1.8, are ignored); otherwise the error and the
+ *         byte offset in `buf` where it was found. errc::unterminated_head when `buf` ends
+ *         before the empty line; errc::body_too_short when it ends inside the body.
+ *
+ * Never reads outside `buf`; never allocates; no exceptions.
+ */
+template <std::size_t N>
+[[nodiscard]] constexpr parse_result parse_message(std::string_view buf, basic_message<N>& out,
+                                                   const parse_options& opt = {}) noexcept {
+  return detail::parse_message_impl(buf, out, opt, false);
+}
+
+}  // namespace sipalg::sip
