@@ -17,7 +17,7 @@ class fixed_string {
  public:
   constexpr fixed_string() noexcept = default;
   /// Copies `s`, truncated to N chars (callers size N for the longest text).
-  constexpr explicit fixed_string(std::string_view s) noexcept { append(s); }
+  constexpr explicit fixed_string(std::string_view s) noexcept { append(s.substr(0, N)); }
 
   static constexpr std::size_t capacity() noexcept { return N; }
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }

@@ -26,8 +26,10 @@ template <std::unsigned_integral T>
   std::uint64_t v = 0;
   for (char c : s) {
     if (!ascii::is_digit(c)) return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    if (v > max) return std::nullopt;  // checked every digit, so v never wraps
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    // v * 10 + digit > max, tested before the multiplication can wrap (T = uint64_t).
+    if (digit > max || v > (static_cast<std::uint64_t>(max) - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
   }
   return static_cast<T>(v);
 }
