@@ -1,0 +1,157 @@
+/**
+ * @file via.hpp
+ * Via header values (RFC 3261 20.42 and 25.1; RFC 3581 rport; RFC 5118 IPv6):
+ * each Via header holds one or more comma-separated via-parms, and a message
+ * may have several Via headers (the top one is the first via-parm of the first).
+ *
+ * @code
+ *   SIP / 2.0 / UDP 192.0.2.1 : 5060 ;branch=z9hG4bK776;rport;received=10.0.0.1
+ *   ^name ^ver  ^transport ^sent_by^^ ^params^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+ * @endcode
+ * LWS is allowed around '/' and ':' (SLASH and COLON are SWS-delimited), and a
+ * value may be folded over several lines (the views then contain CRLF + WSP).
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "sipalg/core/ascii.hpp"
+#include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/errc.hpp"
+#include "sipalg/sip/host.hpp"
+#include "sipalg/sip/params.hpp"
+
+namespace sipalg::sip {
+
+/// One via-parm. Views into the parsed header value.
+struct via {
+  std::string_view text;              ///< the whole via-parm, without surrounding LWS
+  std::string_view protocol_name;     ///< "SIP"
+  std::string_view protocol_version;  ///< "2.0"
+  std::string_view transport;         ///< "UDP", "TCP", "TLS", "SCTP", "WS", or any other token
+  host_port sent_by;                  ///< sent-by host (IPv6 with and without brackets) and port
+  std::string_view params;            ///< via-params INCLUDING the leading ';', empty when none
+
+  /// The via-params as an iterable list.
+  [[nodiscard]] constexpr param_list parameters() const noexcept { return param_list(params); }
+  /// First via-param named `name` (case-insensitive), or nullopt.
+  [[nodiscard]] constexpr std::optional<param> find_param(std::string_view name) const noexcept {
+    return param_list(params).find(name);
+  }
+  [[nodiscard]] constexpr std::optional<param> branch() const noexcept { return find_param("branch"); }
+  /// `received` (RFC 3261 18.2.1); its value may be an IPv6 address with or without brackets (RFC 5118 4.5).
+  [[nodiscard]] constexpr std::optional<param> received() const noexcept { return find_param("received"); }
+  /// `rport` (RFC 3581): valueless in requests (`has_value == false`), with the port in responses.
+  [[nodiscard]] constexpr std::optional<param> rport() const noexcept { return find_param("rport"); }
+  [[nodiscard]] constexpr std::optional<param> maddr() const noexcept { return find_param("maddr"); }
+  [[nodiscard]] constexpr std::optional<param> ttl() const noexcept { return find_param("ttl"); }
+  /// True when the transport is `t` (case-insensitive).
+  [[nodiscard]] constexpr bool transport_is(std::string_view t) const noexcept { return ascii::iequals(transport, t); }
+};
+
+namespace detail {
+
+/// Parses one via-parm at s[i]; on success `i` is at the following top-level ',' or s.size().
+[[nodiscard]] constexpr parse_result parse_via_at(std::string_view s, std::size_t& i, via& out) noexcept {
+  auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
+  auto token = [&](std::size_t& k, std::string_view& t) {
+    const std::size_t b = k;
+    while (k < s.size() && ascii::is_token(s[k])) ++k;
+    t = s.substr(b, k - b);
+    return k > b;
+  };
+  out = via{};
+  std::size_t k = skip_lws(s, i);
+  const std::size_t start = k;
+  if (!token(k, out.protocol_name)) return fail(errc::bad_via, k);
+  k = skip_lws(s, k);
+  if (k >= s.size() || s[k] != '/') return fail(errc::bad_via, k);
+  k = skip_lws(s, k + 1);
+  if (!token(k, out.protocol_version)) return fail(errc::bad_via, k);
+  k = skip_lws(s, k);
+  if (k >= s.size() || s[k] != '/') return fail(errc::bad_via, k);
+  k = skip_lws(s, k + 1);
+  if (!token(k, out.transport)) return fail(errc::bad_via, k);
+  const std::size_t te = k;
+  k = skip_lws(s, k);
+  if (k == te) return fail(errc::bad_via, k);  // LWS required before sent-by
+  if (parse_result r = parse_host_port_at(s, k, out.sent_by, true); !r) return r;
+  std::size_t end = k;
+  std::size_t q = skip_lws(s, k);
+  if (q < s.size() && s[q] == ';') {
+    const std::size_t pe = find_top_level(s, q, ',');
+    out.params = trim_lws(s.substr(q, pe - q));
+    end = static_cast<std::size_t>(out.params.data() + out.params.size() - s.data());
+    q = pe;
+  }
+  if (q < s.size() && s[q] != ',') return fail(errc::bad_via, q);
+  out.text = s.substr(start, end - start);
+  i = q;
+  return {errc::ok, static_cast<std::uint32_t>(q)};
+}
+
+}  // namespace detail
+
+/**
+ * Reads the via-parms of one Via header value in order:
+ * @code
+ *   via_reader r(value);
+ *   via v;
+ *   while (r.next(v)) { ... }
+ *   if (!r.status()) { ... malformed: r.status().offset is relative to value ... }
+ * @endcode
+ * An empty value or an empty list element (",,") is an error (errc::bad_via).
+ */
+class via_reader {
+ public:
+  /// Reads `value` (a Via header value, e.g. `header::value.in(buf)`).
+  constexpr explicit via_reader(std::string_view value) noexcept : s_(value) {}
+
+  /// Parses the next via-parm into `out`. False at the end of the list or on an error (see status()).
+  constexpr bool next(via& out) noexcept {
+    if (done_) return false;
+    std::size_t k = detail::skip_lws(s_, pos_);
+    if (count_ > 0) {
+      if (k >= s_.size()) return finish({});
+      if (s_[k] != ',') return finish({errc::bad_via, static_cast<std::uint32_t>(k)});
+      k = detail::skip_lws(s_, k + 1);
+    }
+    if (k >= s_.size() || s_[k] == ',') return finish({errc::bad_via, static_cast<std::uint32_t>(k)});
+    if (parse_result r = detail::parse_via_at(s_, k, out); !r) return finish(r);
+    pos_ = k;
+    ++count_;
+    return true;
+  }
+  /// errc::ok while reading and after a clean end; the error once next() failed on one.
+  [[nodiscard]] constexpr parse_result status() const noexcept { return status_; }
+  /// Number of via-parms read so far.
+  [[nodiscard]] constexpr std::size_t count() const noexcept { return count_; }
+
+ private:
+  constexpr bool finish(parse_result r) noexcept {
+    done_ = true;
+    status_ = r;
+    return false;
+  }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  std::size_t count_ = 0;
+  bool done_ = false;
+  parse_result status_{};
+};
+
+/**
+ * Parses the first via-parm of a Via value (the one an ALG rewrites).
+ * @return errc::ok (offset = where the next via-parm's ',' is, or value.size()),
+ *         errc::bad_via, errc::bad_host or errc::bad_port; offsets relative to `value`.
+ */
+[[nodiscard]] constexpr parse_result parse_via(std::string_view value, via& out) noexcept {
+  via_reader r(value);
+  if (r.next(out)) return {errc::ok, static_cast<std::uint32_t>(out.text.data() + out.text.size() - value.data())};
+  return r.status().ok() ? parse_result{errc::bad_via, 0} : r.status();
+}
+
+}  // namespace sipalg::sip
