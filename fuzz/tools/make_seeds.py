@@ -152,9 +152,10 @@ def main():
             s.add("sip_via", v, src + " (Via)", lic)
         for v in header_values(data, {"contact", "m"}):
             s.add("sip_name_addr", v, src + " (Contact)", lic)
-            s.add("sip_contact", v, src + " (Contact)", lic)
         for v in header_values(data, {"from", "f", "to", "t", "route", "record-route"}):
             s.add("sip_name_addr", v, src + " (From/To/Route)", lic)
+        for v in header_values(data, {"cseq", "call-id", "i", "expires", "content-length", "l", "content-type", "c"}):
+            s.add("sip_values", v, src + " (CSeq/Call-ID/Expires/Content-*)", lic)
         ruri = request_uri(data)
         if ruri:
             s.add("sip_uri", ruri, src + " (Request-URI)", lic)
