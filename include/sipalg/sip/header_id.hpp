@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sipalg/core/ascii.hpp"
 #include "sipalg/core/config.hpp"
 
 namespace sipalg::sip {
@@ -305,11 +306,11 @@ inline constexpr std::array<header_id, 26> compact_by_letter = [] {
   return a;
 }();
 
-/// Case-insensitive compare of `p[0..n)` (token characters) with a canonical name.
+/// Exact case-insensitive compare of `p[0..n)` with a canonical name.
 [[nodiscard]] constexpr bool name_equals(const char* p, std::size_t n, std::string_view canon) noexcept {
   if (n != canon.size()) return false;
   for (std::size_t i = 0; i < n; ++i)
-    if (fold(p[i]) != fold(canon[i])) return false;
+    if (ascii::to_lower(p[i]) != ascii::to_lower(canon[i])) return false;
   return true;
 }
 
@@ -393,9 +394,7 @@ static_assert(fits_patterns(), "header names longer than 32 bytes need wider pat
 
 /**
  * Id of the header named `p[0..n)` (full or compact form, case-insensitive),
- * or header_id::unknown. `n` may be 0. The name is expected to consist of
- * token characters (as the message parser guarantees); other bytes simply do
- * not match.
+ * or header_id::unknown. `n` may be 0; any bytes may be passed.
  */
 [[nodiscard]] constexpr header_id lookup_header(const char* p, std::size_t n) noexcept {
   if (n == 0) return header_id::unknown;

@@ -213,7 +213,12 @@ template <std::size_t N>
         p = ns;
         while (p < n && ascii::is_token(b[p])) ++p;
         ne = p;
-        while (p < n && (b[p] == ' ' || b[p] == '\t')) ++p;
+        for (;;) {  // WSP, and (leniently) a folded line, before the colon: "Call-ID\r\n : x"
+          while (p < n && (b[p] == ' ' || b[p] == '\t')) ++p;
+          const std::size_t f = (p < n && b[p] == '\n') ? p + 1 : (p + 1 < n && b[p] == '\r' && b[p + 1] == '\n') ? p + 2 : 0;
+          if (f == 0 || f >= n || ne == ns || (b[f] != ' ' && b[f] != '\t')) break;
+          p = f;
+        }
         if (p == n) return unterminated(ns, n, opt);
         if (ne == ns) return fail(errc::bad_header_name, ns);  // empty name, or a line starting with WSP
         if (b[p] != ':') {
