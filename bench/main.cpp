@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
 
   for (auto& bad : embedded_mismatches())
-    std::fprintf(stderr, "warning: embedded copy of golden/%s differs from ../shared (re-run bench/tools/embed_messages.py)\n",
+    std::fprintf(stderr, "warning: bench/embedded_messages.hpp is stale for tests/data/golden/%s (re-run bench/tools/embed_messages.py)\n",
                  bad.c_str());
 
   context ctx;

@@ -86,48 +86,30 @@ inline std::optional<std::string> read_file(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-/// The embedded messages (golden cases + one permissive real INVITE), in benchmark order.
+/// The golden cases' before.sip messages plus the MicroSIP INVITE, in benchmark order.
 inline std::vector<message> embedded_messages() {
-  namespace e = embedded;
-  auto m = [](const char* name, std::string_view text, std::string_view call_id, const char* origin) {
-    return message{name, std::string(text), std::string(call_id), origin};
-  };
-  return {
-      m("golden_spa_invite", e::golden_spa_invite, e::golden_spa_invite_call_id,
-        "golden seed-spa-invite (Cisco SPA504G INVITE + SDP)"),
-      m("golden_routeros_invite", e::golden_routeros_invite, e::golden_routeros_invite_call_id,
-        "golden seed-routeros-invite (INVITE + SDP)"),
-      m("golden_fanvil_incoming_invite", e::golden_fanvil_incoming_invite,
-        e::golden_fanvil_incoming_invite_call_id, "golden seed-fanvil-incoming-invite (INVITE + SDP)"),
-      m("golden_spa_register", e::golden_spa_register, e::golden_spa_register_call_id,
-        "golden seed-spa-register"),
-      m("golden_fanvil_register", e::golden_fanvil_register, e::golden_fanvil_register_call_id,
-        "golden seed-fanvil-register"),
-      m("golden_fanvil_register_200", e::golden_fanvil_register_200, e::golden_fanvil_register_200_call_id,
-        "golden seed-fanvil-register-200 (200 OK to REGISTER)"),
-      m("microsip_invite", e::microsip_invite, e::microsip_invite_call_id,
-        "MicroSIP INVITE + SDP, PcapPlusPlus sip_non_default_port.pcap (Unlicense)"),
-  };
+  std::vector<message> v;
+  for (const auto& g : embedded::golden_cases)
+    v.push_back(message{std::string(g.name), std::string(g.before), std::string(g.call_id),
+                        "tests/data/golden/" + std::string(g.folder) + "/before.sip"});
+  v.push_back(message{"microsip_invite", std::string(embedded::microsip_invite),
+                      std::string(embedded::microsip_invite_call_id),
+                      "MicroSIP INVITE + SDP, PcapPlusPlus sip_non_default_port.pcap (Unlicense)"});
+  return v;
 }
 
-/// Compares the embedded golden copies with ../shared/golden when present. Returns the names that
-/// differ (empty: all equal or nothing to compare with).
+/// Compares the embedded golden copies with tests/data/golden (SIPALG_BENCH_GOLDEN_DIR) when that
+/// folder is there. Returns the folders that differ (empty: all equal, or nothing to compare with).
 inline std::vector<std::string> embedded_mismatches() {
   std::vector<std::string> bad;
-  auto shared = shared_dir();
-  if (!shared) return bad;
-  const std::pair<const char*, std::string_view> golden[] = {
-      {"seed-spa-invite", embedded::golden_spa_invite},
-      {"seed-routeros-invite", embedded::golden_routeros_invite},
-      {"seed-fanvil-incoming-invite", embedded::golden_fanvil_incoming_invite},
-      {"seed-spa-register", embedded::golden_spa_register},
-      {"seed-fanvil-register", embedded::golden_fanvil_register},
-      {"seed-fanvil-register-200", embedded::golden_fanvil_register_200},
-  };
-  for (auto& [dir, text] : golden) {
-    auto f = read_file(*shared / "golden" / dir / "before.sip");
-    if (f && *f != text) bad.emplace_back(dir);
+#ifdef SIPALG_BENCH_GOLDEN_DIR
+  const std::filesystem::path dir = SIPALG_BENCH_GOLDEN_DIR;
+  for (const auto& g : embedded::golden_cases) {
+    auto before = read_file(dir / g.folder / "before.sip");
+    auto after = read_file(dir / g.folder / "after.sip");
+    if ((before && *before != g.before) || (after && *after != g.after)) bad.emplace_back(g.folder);
   }
+#endif
   return bad;
 }
 
