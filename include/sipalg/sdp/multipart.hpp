@@ -207,10 +207,14 @@ class multipart_reader {
       bool close = false;
       if (t + 1 < n && body_[t] == '-' && body_[t + 1] == '-') close = true, t += 2;
       while (t < n && ascii::is_wsp(body_[t])) ++t;
-      if (t == n) {
-        if (!close) continue;  // a delimiter must be followed by a part
-        return {true, true, content_end, n};
+      if (close && (t == n || body_[t] == '\r' || body_[t] == '\n')) {
+        // The close delimiter: whatever follows its line end is the epilogue.
+        std::size_t after = t;
+        if (after < n && body_[after] == '\r') ++after;
+        if (after < n && body_[after] == '\n') ++after;
+        return {true, true, content_end, after};
       }
+      if (t == n) continue;  // a delimiter must be followed by a part
       if (body_[t] == '\n') return {true, close, content_end, t + 1};
       if (body_[t] == '\r' && t + 1 < n && body_[t + 1] == '\n') return {true, close, content_end, t + 2};
       // "--boundary" followed by other text is not a delimiter.
