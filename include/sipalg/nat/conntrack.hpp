@@ -1,0 +1,343 @@
+/**
+ * @file conntrack.hpp
+ * `conntrack_table`: the flow table of the reference NAT. Fixed capacity, one
+ * allocation at construction, open addressing; every flow is found by its
+ * original and by its reply 5-tuple.
+ *
+ * Memory: one block from `::operator new(size, std::align_val_t{64},
+ * std::nothrow)` made at construction holding the flow array (64 bytes per
+ * flow, stable slot indices) and the index (8-byte slots {hash tag, flow
+ * index * 2 + direction}, two per flow, sized for `index_load_percent` at
+ * full capacity). If it fails, valid() is false and every operation fails
+ * gracefully (insert returns table_full, find misses). Nothing else
+ * allocates; no operation throws.
+ *
+ * Lookup: hash the key (flow_key.hpp), probe the index from the home slot,
+ * compare the 32-bit tag, and only on a tag match read the flow (one cache
+ * line) to compare the tuple. prefetch() + find_with_hash() let a caller
+ * overlap the memory latency of several packets.
+ *
+ * Expiry: lazy (find() erases an expired flow it meets and misses) plus an
+ * incremental sweep(now, budget). Every removal (erase, expiry, sweep,
+ * erase_if) calls the erase hook first, so the engine can release the public
+ * port, the flow's expectations and its SIP helper state.
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <utility>
+
+#include "sipalg/nat/deadline.hpp"
+#include "sipalg/nat/errc.hpp"
+#include "sipalg/nat/flow.hpp"
+#include "sipalg/nat/flow_key.hpp"
+#include "sipalg/nat/hash_index.hpp"
+
+namespace sipalg::nat {
+
+struct conntrack_params {
+  std::uint32_t capacity = 65536;        ///< flows; at most max_capacity
+  std::uint32_t index_load_percent = 75; ///< index fill when all flows are in use (10..90); lower = shorter probes
+  std::uint64_t hash_seed = 0x243F6A8885A308D3ULL;  ///< randomise per process against hash flooding
+};
+
+/// What the table did since construction (or reset_counters()).
+struct conntrack_counters {
+  std::uint64_t inserts = 0;      ///< flows inserted
+  std::uint64_t insert_exists = 0;///< inserts refused: a tuple was already tracked
+  std::uint64_t full_drops = 0;   ///< inserts refused: no free flow slot
+  std::uint64_t lookups = 0;      ///< find() calls
+  std::uint64_t hits = 0;         ///< find() calls that returned a live flow
+  std::uint64_t expired = 0;      ///< flows removed because their deadline passed (find or sweep)
+  std::uint64_t erased = 0;       ///< flows removed by erase() or erase_if()
+};
+
+/// Why the erase hook is called.
+enum class erase_reason : std::uint8_t {
+  erased,   ///< conntrack_table::erase
+  expired,  ///< find() met it after its deadline
+  swept,    ///< sweep() found it after its deadline
+  flushed,  ///< erase_if()
+};
+
+/// A found flow: its index and which of its tuples matched. `flow == npos` when none.
+struct flow_match {
+  std::uint32_t flow = 0xFFFFFFFFu;
+  nat::direction dir = nat::direction::original;
+  [[nodiscard]] constexpr bool found() const noexcept { return flow != 0xFFFFFFFFu; }
+  explicit constexpr operator bool() const noexcept { return found(); }
+};
+
+/// Outcome of an insert: the new flow's index, or npos and why not.
+struct [[nodiscard]] flow_insert {
+  std::uint32_t flow = 0xFFFFFFFFu;
+  errc code = errc::ok;
+  [[nodiscard]] constexpr bool ok() const noexcept { return code == errc::ok; }
+};
+
+class conntrack_table {
+ public:
+  static constexpr std::uint32_t npos = 0xFFFFFFFFu;
+  /// Flow indices are stored as index * 2 + direction in 32 bits.
+  static constexpr std::uint32_t max_capacity = 1u << 28;
+  /// Called before a flow is removed; it may use other tables but must not insert into or erase from this one.
+  using erase_hook = void (*)(void* context, std::uint32_t flow_index, const flow& f, erase_reason why);
+
+  /// Allocates the table (check valid()). A capacity of 0 or above max_capacity gives an invalid table.
+  explicit conntrack_table(const conntrack_params& params = {}) noexcept { allocate(params); }
+  ~conntrack_table() { release(); }
+  conntrack_table(const conntrack_table&) = delete;
+  conntrack_table& operator=(const conntrack_table&) = delete;
+  conntrack_table(conntrack_table&& o) noexcept { steal(o); }
+  conntrack_table& operator=(conntrack_table&& o) noexcept {
+    if (this != &o) release(), steal(o);
+    return *this;
+  }
+
+  /// False when the allocation failed or the parameters were out of range.
+  [[nodiscard]] bool valid() const noexcept { return flows_ != nullptr; }
+  [[nodiscard]] std::uint32_t capacity() const noexcept { return capacity_; }
+  /// Flows in use.
+  [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
+  [[nodiscard]] std::uint32_t index_slots() const noexcept { return index_.size(); }
+  /// Bytes of the single allocation (flows + index).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept { return bytes_; }
+  /// Index slots a table with these parameters uses.
+  [[nodiscard]] static std::uint32_t index_slots_for(const conntrack_params& p) noexcept {
+    std::uint32_t load = p.index_load_percent;
+    if (load < 10) load = 10;
+    if (load > 90) load = 90;
+    const std::uint64_t n = ((std::uint64_t{p.capacity} * 2 * 100 + load - 1) / load + 7) & ~std::uint64_t{7};
+    return n > 0xFFFFFFF8u ? 0u : static_cast<std::uint32_t>(n);  // whole cache lines; 0: too large
+  }
+  [[nodiscard]] const conntrack_counters& counters() const noexcept { return counters_; }
+  void reset_counters() noexcept { counters_ = {}; }
+  void set_erase_hook(erase_hook hook, void* context) noexcept { hook_ = hook, hook_context_ = context; }
+
+  /// The hash the table uses for `k` (for prefetch / find_with_hash).
+  [[nodiscard]] std::uint64_t hash(const flow_key& k) const noexcept { return nat::hash(k, seed_); }
+  /// Starts loading the index slot of a key hash.
+  void prefetch(std::uint64_t h) const noexcept {
+    if (valid()) index_.prefetch(detail::hash_index::tag_of(h));
+  }
+
+  /// The flow at `i`. Precondition: i < capacity() (a live index from insert/find).
+  [[nodiscard]] flow& operator[](std::uint32_t i) noexcept { return flows_[i]; }
+  [[nodiscard]] const flow& operator[](std::uint32_t i) const noexcept { return flows_[i]; }
+
+  /**
+   * Tracks a new flow with its two tuples (see flow.hpp for the convention),
+   * alive until now + timeout. State: tcp_syn_sent for TCP, udp_unreplied
+   * otherwise; flags: nat_applied when the tuples differ from a plain
+   * reversal. Errors: exists (either tuple already tracked by a live flow, or
+   * reply == original), table_full. An expired flow holding a tuple is
+   * removed (hook, reason expired) and the insert goes on.
+   */
+  flow_insert insert(const flow_key& original, const flow_key& reply, time_s now, std::uint32_t timeout) noexcept {
+    if (!valid()) return {npos, errc::table_full};
+    if (original == reply) {
+      ++counters_.insert_exists;
+      return {npos, errc::exists};
+    }
+    const std::uint64_t ho = hash(original), hr = hash(reply);
+    if (live_lookup(original, ho, now).found() || live_lookup(reply, hr, now).found()) {
+      ++counters_.insert_exists;
+      return {npos, errc::exists};
+    }
+    if (free_head_ == npos) {
+      ++counters_.full_drops;
+      return {npos, errc::table_full};
+    }
+    const std::uint32_t i = free_head_;
+    flow& f = flows_[i];
+    free_head_ = f.helper_;
+    f = flow{};
+    f.original_ = original;
+    f.reply_ = flow::reply_addrs{reply.src_addr, reply.dst_addr, reply.src_port, reply.dst_port};
+    f.state_ = original.proto == ip_proto_tcp ? flow_state::tcp_syn_sent : flow_state::udp_unreplied;
+    if (!(reply == original.reversed())) f.flags_ = static_cast<std::uint8_t>(flow_flag::nat_applied);
+    f.deadline_ = make_deadline(now, timeout);
+    index_.insert(detail::hash_index::tag_of(ho), i * 2);
+    index_.insert(detail::hash_index::tag_of(hr), i * 2 + 1);
+    ++size_;
+    ++counters_.inserts;
+    return {i, errc::ok};
+  }
+
+  /**
+   * The live flow with `k` as its original or reply tuple. A flow met after
+   * its deadline is erased (hook, reason expired) and not returned. Does not
+   * refresh the deadline. Counts lookups and hits.
+   */
+  [[nodiscard]] flow_match find(const flow_key& k, time_s now) noexcept { return find_with_hash(k, hash(k), now); }
+  /// find() with the hash computed earlier by hash().
+  [[nodiscard]] flow_match find_with_hash(const flow_key& k, std::uint64_t h, time_s now) noexcept {
+    ++counters_.lookups;
+    const flow_match m = live_lookup(k, h, now);
+    if (m.found()) ++counters_.hits;
+    return m;
+  }
+  /// Whether a flow holds `k` as a tuple, ignoring deadlines; no counters, no removal (e.g. "is this public tuple taken").
+  [[nodiscard]] flow_match peek(const flow_key& k) const noexcept {
+    if (!valid()) return {};
+    const std::uint32_t pos = locate(k, hash(k));
+    if (pos == detail::hash_index::npos) return {};
+    const std::uint32_t ref = index_.at(pos).ref;
+    return {ref >> 1, static_cast<direction>(ref & 1)};
+  }
+
+  /// Moves the deadline of flow `i` to now + timeout.
+  void refresh(std::uint32_t i, time_s now, std::uint32_t timeout) noexcept {
+    flows_[i].deadline_ = make_deadline(now, timeout);
+  }
+
+  /// Removes flow `i` (hook, reason erased). False when the slot is not in use.
+  bool erase(std::uint32_t i) noexcept {
+    if (!valid() || i >= capacity_ || !flows_[i].in_use()) return false;
+    ++counters_.erased;
+    remove(i, erase_reason::erased);
+    return true;
+  }
+
+  /**
+   * Visits at most `budget` flow slots from where the previous call stopped
+   * (wrapping around) and removes the expired flows among them (hook, reason
+   * swept). Returns how many were removed. capacity() slots is one full pass.
+   */
+  std::uint32_t sweep(time_s now, std::uint32_t budget) noexcept {
+    if (!valid()) return 0;
+    std::uint32_t removed = 0;
+    for (std::uint32_t n = 0; n < budget; ++n) {
+      const std::uint32_t i = sweep_cursor_;
+      sweep_cursor_ = sweep_cursor_ + 1 == capacity_ ? 0 : sweep_cursor_ + 1;
+      if (flows_[i].in_use() && flows_[i].expired(now)) {
+        ++counters_.expired;
+        remove(i, erase_reason::swept);
+        ++removed;
+      }
+    }
+    return removed;
+  }
+
+  /// Calls `f(index, const flow&)` for every flow in use (expired or not), in slot order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (std::uint32_t i = 0; i < capacity_ && valid(); ++i)
+      if (flows_[i].in_use()) f(i, static_cast<const flow&>(flows_[i]));
+  }
+
+  /**
+   * Removes every flow for which `pred(index, const flow&)` is true (hook,
+   * reason flushed); O(capacity). E.g. after the public address changed:
+   * `erase_if([&](auto, const flow& f) { return f.reply().dst_addr == old_public; })`.
+   */
+  template <class Pred>
+  std::uint32_t erase_if(Pred&& pred) {
+    std::uint32_t removed = 0;
+    for (std::uint32_t i = 0; i < capacity_ && valid(); ++i) {
+      if (flows_[i].in_use() && pred(i, static_cast<const flow&>(flows_[i]))) {
+        ++counters_.erased;
+        remove(i, erase_reason::flushed);
+        ++removed;
+      }
+    }
+    return removed;
+  }
+
+  /// Removes every flow without calling the hook.
+  void clear() noexcept {
+    if (!valid()) return;
+    index_.clear();
+    for (std::uint32_t i = 0; i < capacity_; ++i) {
+      flows_[i] = flow{};
+      flows_[i].helper_ = i + 1 < capacity_ ? i + 1 : npos;
+    }
+    free_head_ = 0, size_ = 0, sweep_cursor_ = 0;
+  }
+
+  /// Longest probe distance in the index (diagnostics and tests; O(index_slots)).
+  [[nodiscard]] std::uint32_t max_probe_distance() const noexcept { return index_.max_probe_distance(); }
+
+ private:
+  // Index position of the entry whose flow tuple equals k, or npos.
+  [[nodiscard]] std::uint32_t locate(const flow_key& k, std::uint64_t h) const noexcept {
+    return index_.find(detail::hash_index::tag_of(h), [&](std::uint32_t ref) {
+      const flow& f = flows_[ref >> 1];
+      if ((ref & 1) == 0) return std::memcmp(&f.original_, &k, sizeof(flow_key)) == 0;
+      return std::memcmp(&f.reply_, &k, sizeof(flow::reply_addrs)) == 0 && k.proto == f.original_.proto &&
+             k.reserved[0] == 0 && k.reserved[1] == 0 && k.reserved[2] == 0;
+    });
+  }
+  [[nodiscard]] flow_match live_lookup(const flow_key& k, std::uint64_t h, time_s now) noexcept {
+    if (!valid()) return {};
+    const std::uint32_t pos = locate(k, h);
+    if (pos == detail::hash_index::npos) return {};
+    const std::uint32_t ref = index_.at(pos).ref;
+    const std::uint32_t i = ref >> 1;
+    if (flows_[i].expired(now)) {
+      ++counters_.expired;
+      remove(i, erase_reason::expired);
+      return {};
+    }
+    return {i, static_cast<direction>(ref & 1)};
+  }
+  void remove(std::uint32_t i, erase_reason why) noexcept {
+    flow& f = flows_[i];
+    if (hook_) hook_(hook_context_, i, f, why);
+    index_.erase(detail::hash_index::tag_of(hash(f.original_)), i * 2);
+    index_.erase(detail::hash_index::tag_of(hash(f.reply())), i * 2 + 1);
+    f = flow{};
+    f.helper_ = free_head_;
+    free_head_ = i;
+    --size_;
+  }
+
+  void allocate(const conntrack_params& p) noexcept {
+    seed_ = p.hash_seed;
+    if (p.capacity == 0 || p.capacity > max_capacity) return;
+    const std::uint32_t slots = index_slots_for(p);
+    if (slots <= std::uint64_t{p.capacity} * 2) return;  // 32-bit overflow of the index size
+    const std::size_t flow_bytes = std::size_t{p.capacity} * sizeof(flow);
+    const std::size_t bytes = flow_bytes + std::size_t{slots} * sizeof(detail::hash_index::slot);
+    void* mem = ::operator new(bytes, std::align_val_t{alignof(flow)}, std::nothrow);
+    if (mem == nullptr) return;
+    auto* base = static_cast<std::byte*>(mem);
+    for (std::uint32_t i = 0; i < p.capacity; ++i) new (base + std::size_t{i} * sizeof(flow)) flow{};
+    flows_ = std::launder(reinterpret_cast<flow*>(base));
+    for (std::uint32_t i = 0; i < slots; ++i)
+      new (base + flow_bytes + std::size_t{i} * sizeof(detail::hash_index::slot)) detail::hash_index::slot{0, 0};
+    index_.attach(std::launder(reinterpret_cast<detail::hash_index::slot*>(base + flow_bytes)), slots);
+    capacity_ = p.capacity;
+    bytes_ = bytes;
+    clear();
+  }
+  void release() noexcept {
+    if (flows_ != nullptr) ::operator delete(static_cast<void*>(flows_), std::align_val_t{alignof(flow)});
+    flows_ = nullptr;
+  }
+  void steal(conntrack_table& o) noexcept {
+    flows_ = std::exchange(o.flows_, nullptr);
+    index_ = o.index_;
+    capacity_ = std::exchange(o.capacity_, 0);
+    size_ = std::exchange(o.size_, 0);
+    free_head_ = o.free_head_, sweep_cursor_ = o.sweep_cursor_, bytes_ = o.bytes_, seed_ = o.seed_;
+    counters_ = o.counters_, hook_ = o.hook_, hook_context_ = o.hook_context_;
+  }
+
+  flow* flows_ = nullptr;
+  detail::hash_index index_;
+  std::uint32_t capacity_ = 0;
+  std::uint32_t size_ = 0;
+  std::uint32_t free_head_ = npos;
+  std::uint32_t sweep_cursor_ = 0;
+  std::size_t bytes_ = 0;
+  std::uint64_t seed_ = 0;
+  conntrack_counters counters_;
+  erase_hook hook_ = nullptr;
+  void* hook_context_ = nullptr;
+};
+
+}  // namespace sipalg::nat
