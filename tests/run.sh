@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The README's test command (and all that .ci/run does): installs what is missing on
+# Debian 12, then configures, builds and runs ctest for
+#   gcc    GCC, Debug, -Werror: every test           (CMake preset "dev")
+#   asan   GCC, ASan + UBSan: every test              (preset "asan-ubsan")
+#   clang  Clang, -Werror: the header compile tests   (preset "clang", ctest -L headers)
+# prints each ctest summary and exits non-zero if anything failed.
+#
+# Usage: tests/run.sh [gcc] [asan] [clang]      (default: all three), from any directory.
+# Environment: SIPALG_BUILD_ROOT (default <repo>/build), SIPALG_JOBS (default: nproc),
+#              SIPALG_SKIP_DEPS=1 (do not check packages).
+# Tests that need ../shared/corpus skip with a message when it is absent (a user's clone).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../cmake/deps.sh
+source "$repo/cmake/deps.sh"
+sipalg_install_deps
+
+root=${SIPALG_BUILD_ROOT:-$repo/build}
+jobs=${SIPALG_JOBS:-$(nproc 2>/dev/null || echo 2)}
+configs=("$@")
+((${#configs[@]})) || configs=(gcc asan clang)
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export CTEST_OUTPUT_ON_FAILURE=1
+
+summary=()
+total_passed=0
+total_failed=0
+status=0
+
+# run_config NAME PRESET "BUILD TARGETS (empty: all)" "CTEST ARGS"
+run_config() {
+  local name=$1 preset=$2 targets=$3 ctest_args=$4
+  local dir=$root/$preset start=$SECONDS log
+  mkdir -p "$dir"
+  log=$dir/run.log
+  echo "=== $name: configure + build ($preset, -j$jobs) in $dir"
+  local target_args=()
+  for t in $targets; do target_args+=(--target "$t"); done
+  if ! { (cd "$repo" && cmake --preset "$preset" -B "$dir") &&
+         cmake --build "$dir" -j "$jobs" "${target_args[@]}"; } >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "=== $name: BUILD FAILED (full log: $log)"
+    summary+=("$name: build failed")
+    total_failed=$((total_failed + 1))
+    status=1
+    return
+  fi
+  echo "=== $name: ctest"
+  local out rc=0
+  # shellcheck disable=SC2086
+  out=$(cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs" $ctest_args 2>&1) || rc=$?
+  # Everything but the per-test "Start" and "Passed" lines (failures stay, with their output).
+  printf '%s\n' "$out" | grep -v -E '^ *Start +[0-9]+: |^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed +[0-9.]+ sec$' || true
+  local line
+  line=$(printf '%s\n' "$out" | grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' | tail -n 1 || true)
+  if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+    total_failed=$((total_failed + BASH_REMATCH[1]))
+    total_passed=$((total_passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+  else
+    line="ctest printed no summary (exit $rc)"
+    total_failed=$((total_failed + 1))
+  fi
+  ((rc == 0)) || status=1
+  summary+=("$name: $line ($((SECONDS - start)) s)")
+}
+
+for c in "${configs[@]}"; do
+  case $c in
+    gcc) run_config gcc dev "" "" ;;
+    asan) run_config asan asan-ubsan "" "" ;;
+    clang) run_config clang clang "sipalg_header_tests sipalg_noexcept_test" "-L headers" ;;
+    *) echo "unknown configuration '$c' (want gcc, asan, clang)" >&2; exit 2 ;;
+  esac
+done
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "total: $total_passed passed, $total_failed failed"
+exit "$status"
