@@ -117,7 +117,7 @@ benchmark::internal::Benchmark* add(const std::string& name, Fn&& fn) {
 /// Sets the per-message counters: bytes/s, items/s (messages/s) and allocs/msg.
 inline void finish(benchmark::State& state, std::uint64_t bytes, std::uint64_t allocs_before) {
   const auto allocs = allocation_count() - allocs_before;
-  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  if (bytes) state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.SetItemsProcessed(state.iterations());
   state.counters["allocs/msg"] =
       benchmark::Counter(state.iterations() ? static_cast<double>(allocs) / static_cast<double>(state.iterations()) : 0.0);
