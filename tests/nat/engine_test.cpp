@@ -417,3 +417,37 @@ TEST_CASE("engine: garbage and truncated packets are dropped, never read out of 
   CHECK(r.nat.process(junk, junk.size(), side::wan, r.now).action == verdict::drop);
   CHECK(r.nat.process(junk, junk.size() + 1, side::wan, r.now).action == verdict::drop);  // length > capacity
 }
+
+TEST_CASE("engine: the ALG observer sees every SIP message with its edits before they are applied", "[engine]") {
+  router r(config("212.19.6.166", "192.168.0.0/24"));
+  struct seen {
+    int messages = 0;
+    std::vector<std::string> olds, news;
+    std::size_t expectations = 0;
+  } s;
+  r.nat.set_alg_observer(
+      [](void* ctx, const alg_event& e) {
+        auto* me = static_cast<seen*>(ctx);
+        ++me->messages;
+        for (const auto& ed : e.edits) {
+          me->olds.emplace_back(e.message.substr(ed.offset, ed.old_len));
+          me->news.emplace_back(e.edits.replacement(ed));
+        }
+        me->expectations += e.expectations.size();
+      },
+      &s);
+  REQUIRE(r.udp(side::lan, "192.168.0.31", 5010, "193.233.5.201", 5060, golden("seed-fanvil-register", "before.sip"))
+              .action == verdict::forward);
+  CHECK(s.messages == 1);
+  REQUIRE(s.olds.size() == 2);
+  CHECK(s.olds[0] == "192.168.0.31:5010");
+  CHECK(s.news[0] == "212.19.6.166:5010");
+  CHECK(s.expectations == 1);
+  // The public endpoint behind a LAN-side view of a reply.
+  const flow_key lan_form{ip4("193.233.5.201"), ip4("192.168.0.31"), 5060, 5010, 17};
+  const auto pub = r.nat.public_endpoint_of(lan_form, r.now);
+  REQUIRE(pub);
+  CHECK(pub->to_text().view() == "212.19.6.166:5010");
+  const flow_key unknown{ip4("193.233.5.201"), ip4("192.168.0.99"), 5060, 5010, 17};
+  CHECK(!r.nat.public_endpoint_of(unknown, r.now));
+}

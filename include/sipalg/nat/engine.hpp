@@ -149,9 +149,21 @@ struct engine_counters {
   std::uint64_t flushed_on_address_change = 0;
 };
 
+/// What the ALG did with one SIP message, for observers (logging, the pcap tool).
+struct alg_event {
+  const alg::binding& binding;                 ///< the flow's binding and the message's direction
+  std::string_view message;                    ///< the message as it arrived (before the edits)
+  const alg::rewrite_result& result;           ///< the verdict
+  const alg::rewriter::plan_type& edits;       ///< the edits planned against `message`
+  const alg::expectation_list& expectations;   ///< the expectations it opened or closed
+  bool applied;                                ///< the edits are being applied to the packet (called just before)
+};
+
 class engine {
  public:
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
+  /// Called once per SIP message the ALG planned (after applying it); must not call back into the engine.
+  using alg_observer = void (*)(void* context, const alg_event& event);
 
   explicit engine(const engine_config& cfg) noexcept
       : cfg_(cfg),
@@ -260,8 +272,28 @@ class engine {
     (void)expects_.sweep(now, budget);
   }
 
-  /// The last ALG rewriter's verdict details (for tools that report per message).
-  [[nodiscard]] const alg::rewriter& rewriter() const noexcept { return rw_; }
+  /// Observes every SIP message the ALG plans (nullptr to stop).
+  void set_alg_observer(alg_observer fn, void* context) noexcept { observer_ = fn, observer_context_ = context; }
+
+  /**
+   * The public endpoint a WAN packet must have been sent to, given the same
+   * packet as it appears on the LAN side after translation (`lan_form`: remote
+   * -> inside endpoint). Looks at the flows, then at the expectations (a
+   * first media packet). For tools that rebuild a WAN-side view of a LAN
+   * capture; nullopt when nothing maps to that inside endpoint.
+   */
+  [[nodiscard]] std::optional<endpoint> public_endpoint_of(const flow_key& lan_form, time_s now) noexcept {
+    const flow_match m = flows_.find(lan_form.reversed(), now);
+    if (m) {
+      const flow& f = flows_[m.flow];
+      if (f.user() == nat_none) return std::nullopt;
+      return f.translated(m.dir).src();
+    }
+    const transport t = transport_of(lan_form.proto);
+    const std::uint32_t e = expects_.find_inside(t, lan_form.dst_addr, lan_form.dst_port, now);
+    if (e != npos) return expects_[e].outside();
+    return std::nullopt;
+  }
 
  private:
   // flow::user(): how the flow holds its public port.
@@ -462,6 +494,7 @@ class engine {
         default: ++counters_.sip_no_fit; break;
       }
       if (!r.forward()) {
+        notify(b, msg, r, false);
         release_pending();
         return false;
       }
@@ -471,12 +504,14 @@ class engine {
         const std::int64_t grow = plan.delta();
         if (grow > 0 && static_cast<std::uint64_t>(grow) > pv.max_payload_size() - pv.payload_size()) {
           ++counters_.sip_no_room;
+          notify(b, msg, r, false);
           release_pending();
           if (cfg_.policy.on_no_fit == alg::failure_action::drop) return false;
           offset += static_cast<std::uint32_t>(msg.size());
           if (!tcp) break;
           continue;
         }
+        notify(b, msg, r, true);  // before the splice: `msg` still holds the original bytes
         const std::uint32_t base = offset;
         const alg::apply_result ar =
             alg::apply_with(plan, [&](std::uint32_t off, std::uint32_t old_len, std::string_view rep) noexcept {
@@ -496,6 +531,7 @@ class engine {
         changed = true;
         msg_delta = grow;
       }
+      if (r.status != alg::rewrite_status::rewritten) notify(b, msg, r, false);
       apply_expectations(m.flow, now);
       release_pending();
       offset += static_cast<std::uint32_t>(static_cast<std::int64_t>(msg.size()) + msg_delta);
@@ -503,6 +539,10 @@ class engine {
       if (!tcp) break;
     }
     return true;
+  }
+
+  void notify(const alg::binding& b, std::string_view msg, const alg::rewrite_result& r, bool applied) noexcept {
+    if (observer_ != nullptr) observer_(observer_context_, alg_event{b, msg, r, rw_.edits(), rw_.expectations(), applied});
   }
 
   /// Turns the rewriter's expectation descriptors into expectation table entries.
@@ -658,6 +698,8 @@ class engine {
   std::array<frag_entry, 64> frags_{};
   std::uint32_t frag_next_ = 0;
   engine_counters counters_{};
+  alg_observer observer_ = nullptr;
+  void* observer_context_ = nullptr;
 };
 
 }  // namespace sipalg::nat
