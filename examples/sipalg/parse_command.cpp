@@ -115,9 +115,10 @@ json message_json(std::string_view buf, const sip::message& m) {
 
   // ---- SDP (see the top of this file): filled in once examples/sipalg/sdp_json.hpp exists.
 #ifdef SIPALG_CLI_HAS_SDP
+  // application/sdp, or the application/sdp part of a multipart body (null: no SDP in the body).
   if (const sip::header* h = m.find(sip::header_id::content_type)) {
-    sip::content_type ct;
-    if (sip::parse_content_type(h->value.in(buf), ct) && ct.is_sdp()) out["sdp"] = sdp_to_json(m.body.in(buf));
+    json sdp = sdp_to_json(h->value.in(buf), m.body.in(buf));
+    if (!sdp.is_null()) out["sdp"] = std::move(sdp);
   }
 #endif
   return out;

@@ -128,7 +128,10 @@ void add_rewrite_command(CLI::App& app) {
   cmd->add_option("--policy", opts->policy_file, "policy JSON file")->check(CLI::ExistingFile);
   cmd->add_option("IN", opts->in, "SIP message file")->required();
   cmd->add_option("OUT", opts->out, "output file (stdout when absent)");
-  cmd->callback([opts]() { throw CLI::RuntimeError(run_rewrite(*opts)); });
+  cmd->callback([opts]() {
+    const int rc = run_rewrite(*opts);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
 }
 
 }  // namespace sipalg::cli
