@@ -13,6 +13,7 @@ from collections import OrderedDict, defaultdict
 
 PEERS = ["sipalg", "osip2", "sofia"]
 PARSE_AREAS = ["sip_parse", "sdp_parse", "sip_sdp_parse"]
+FULL = "sip_parse_full"  # sipalg only: shown as extra columns of the sip_parse table
 
 
 def load(path):
@@ -73,9 +74,15 @@ def main():
                 msgs.setdefault(parts[2], {})[parts[1]] = res[name]
         if not msgs:
             continue
+        full = area == "sip_parse" and any(n.startswith(FULL + "/") for n in res)
         out.append(f"### {area}\n")
-        out.append("| message | sipalg ns | MB/s | osip2 ns | sofia ns | osip2 / sipalg | sofia / sipalg | allocs/msg sipalg / osip2 / sofia |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        head = "| message | sipalg ns | MB/s | osip2 ns | sofia ns | osip2 / sipalg | sofia / sipalg |"
+        rule = "|---|---:|---:|---:|---:|---:|---:|"
+        if full:
+            head += " sipalg full ns | osip2 / full | sofia / full |"
+            rule += "---:|---:|---:|"
+        out.append(head + " allocs/msg sipalg / osip2 / sofia |")
+        out.append(rule + "---|")
         for msg, by in msgs.items():
             def ns(p):
                 r = by.get(p)
@@ -86,6 +93,13 @@ def main():
             for p in ("osip2", "sofia"):
                 v = ns(p)
                 cells.append(f"**{v / base:.1f}x**" if v and base else "-")
+            if full:
+                f = res.get(f"{FULL}/sipalg/{msg}", {})
+                fb = f.get("cpu_ns")
+                cells.append(fmt_ns(fb) if fb else (("ERROR " + f["error"]) if "error" in f else "-"))
+                for p in ("osip2", "sofia"):
+                    v = ns(p)
+                    cells.append(f"{v / fb:.1f}x" if v and fb else "-")
             cells.append(" / ".join(fmt_allocs(by[p].get("allocs")) if p in by and "error" not in by[p] else "-"
                                     for p in PEERS))
             out.append("| " + " | ".join(cells) + " |")
@@ -94,7 +108,7 @@ def main():
                     out.append(f"|  {p} on {msg}: ERROR {r['error']} | | | | | | | |")
         out.append("")
     # Everything else: one row per benchmark.
-    others = [n for n in res if n.split("/")[0] not in PARSE_AREAS]
+    others = [n for n in res if n.split("/")[0] not in PARSE_AREAS + [FULL]]
     if others:
         out.append("### other benchmarks\n")
         out.append("| benchmark | ns/op | MB/s | allocs/op |")
