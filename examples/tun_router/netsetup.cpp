@@ -73,7 +73,8 @@ void namespace_setup::remove_stale_state() {
   // A previous run killed with SIGKILL leaves its rules (its TUN devices vanished
   // with it): remove exactly those rules, and put the local rule back at 0.
   const std::vector<std::vector<std::string>> stale{
-      {"-4", "rule", "del", "pref", std::to_string(pref_wan), "iif", o_.wan_if, "lookup", std::to_string(table_wan)},
+      {"-4", "rule", "del", "pref", std::to_string(pref_wan), "iif", o_.wan_if, "ipproto", "udp", "lookup", std::to_string(table_wan)},
+      {"-4", "rule", "del", "pref", std::to_string(pref_wan), "iif", o_.wan_if, "ipproto", "tcp", "lookup", std::to_string(table_wan)},
       {"-4", "rule", "del", "pref", std::to_string(pref_lan), "iif", o_.lan_if, "lookup", std::to_string(table_lan)},
   };
   for (const auto& args : stale)
@@ -124,9 +125,12 @@ void namespace_setup::apply() {
   ip({"-4", "route", "add", "default", "dev", o_.tun_wan, "table", std::to_string(table_wan)},
      {"-4", "route", "flush", "table", std::to_string(table_wan)});
 
+  // UDP and TCP only: an ARP request for the public address is answered after a
+  // route lookup with iif wan-if and no protocol, which must still find `local`.
   const std::string wan_rule_pref = std::to_string(pref_wan);
-  ip({"-4", "rule", "add", "pref", wan_rule_pref, "iif", o_.wan_if, "lookup", std::to_string(table_wan)},
-     {"-4", "rule", "del", "pref", wan_rule_pref, "iif", o_.wan_if, "lookup", std::to_string(table_wan)});
+  for (const char* proto : {"udp", "tcp"})
+    ip({"-4", "rule", "add", "pref", wan_rule_pref, "iif", o_.wan_if, "ipproto", proto, "lookup", std::to_string(table_wan)},
+       {"-4", "rule", "del", "pref", wan_rule_pref, "iif", o_.wan_if, "ipproto", proto, "lookup", std::to_string(table_wan)});
   // Move the local rule: add the new one first so there is never a moment without it.
   ip({"-4", "rule", "add", "pref", std::to_string(pref_local), "lookup", "local"},
      {"-4", "rule", "del", "pref", std::to_string(pref_local), "lookup", "local"});

@@ -3,8 +3,8 @@
 // Two TUN devices carry the traffic through the program, one per side, so the
 // program knows which side a packet came from:
 //
-//   LAN host --> lan-if --(rule: iif lan-if  -> table 7501: default dev <tun-lan>)--> tun_router
-//   server   --> wan-if --(rule: iif wan-if  -> table 7502: default dev <tun-wan>)--> tun_router
+//   LAN host --> lan-if --(rule: iif lan-if -> table 7501: default dev <tun-lan>)--> tun_router
+//   server   --> wan-if --(rule: iif wan-if, UDP/TCP -> table 7502: default dev <tun-wan>)--> tun_router
 //   tun_router writes the translated packet back into the same TUN device; the
 //   kernel routes it with the main table (LAN prefix via lan-if, default via the
 //   gateway on wan-if) or delivers it locally.
@@ -13,10 +13,16 @@
 // deliver packets sent to it to the router itself: the rule for wan-if goes
 // before the local rule, which is moved from priority 0 to 101:
 //
-//   100: from all iif <wan-if> lookup 7502
+//   100: from all iif <wan-if> ipproto udp lookup 7502
+//   100: from all iif <wan-if> ipproto tcp lookup 7502
 //   101: from all lookup local            (moved from 0)
 //   102: from all iif <lan-if> lookup 7501 (after local: the router's own LAN address stays local)
 //
+// The WAN rules name UDP and TCP (the protocols the engine translates) because
+// the kernel answers an ARP request for the public address only when a route
+// lookup with iif wan-if and no protocol finds it in `local`; so the router
+// also still answers pings itself. Everything from the LAN goes through the
+// engine, which drops what it cannot translate (ICMP included).
 // Sysctls: ip_forward=1; rp_filter=0 on "all" and on the TUN devices (a translated
 // packet arrives on a TUN device from an address routed elsewhere);
 // accept_local=1 on the TUN devices (a LAN->WAN packet comes back from the
