@@ -337,3 +337,53 @@ TEST_CASE("conntrack: sequential tuples spread evenly (hash quality)", "[nat][co
   CHECK(s.max_probe_distance() < 200);
   UNSCOPED_INFO("max probe distance at 75% load: " << t.max_probe_distance() << " / " << s.max_probe_distance());
 }
+
+TEST_CASE("conntrack: find_bulk gives what find gives, counters included", "[nat][conntrack]") {
+  conntrack_table a(conntrack_params{500}), b(conntrack_params{500});
+  for (std::uint32_t n = 0; n < 400; ++n) {
+    REQUIRE(a.insert(out_key(n), reply_key(n), 0, n % 3 == 0 ? 5 : 100).ok());
+    REQUIRE(b.insert(out_key(n), reply_key(n), 0, n % 3 == 0 ? 5 : 100).ok());
+  }
+  // 45 keys (not a multiple of the group size): hits both ways, misses, expired flows.
+  std::vector<flow_key> keys;
+  for (std::uint32_t n = 0; n < 45; ++n) keys.push_back(n % 4 == 0 ? out_key(n * 11) : n % 4 == 1 ? reply_key(n * 7) : n % 4 == 2 ? out_key(1000 + n) : reply_key(n));
+  std::vector<flow_match> got(keys.size());
+  a.find_bulk(keys, got, 10);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const flow_match want = b.find(keys[i], 10);
+    INFO("i=" << i);
+    CHECK(got[i].flow == want.flow);
+    CHECK(got[i].dir == want.dir);
+  }
+  CHECK(a.counters().lookups == b.counters().lookups);
+  CHECK(a.counters().hits == b.counters().hits);
+  CHECK(a.counters().expired == b.counters().expired);
+  CHECK(a.counters().expired > 0);
+  CHECK(a.size() == b.size());
+  // A shorter output span limits the work.
+  std::vector<flow_match> two(2);
+  a.find_bulk(keys, two, 10);
+  CHECK(two[0].flow == got[0].flow);
+}
+
+TEST_CASE("conntrack: caller-provided memory", "[nat][conntrack]") {
+  const conntrack_params p{100};
+  const std::size_t need = conntrack_table::memory_required(p);
+  CHECK(need == 100 * 64 + std::size_t{conntrack_table::index_slots_for(p)} * 8);
+  CHECK(conntrack_table::memory_required(conntrack_params{0}) == 0);
+  alignas(64) static std::byte arena[100 * 64 + 300 * 8];
+  REQUIRE(sizeof(arena) >= need);
+  {
+    conntrack_table t(p, std::span<std::byte>(arena, need));
+    REQUIRE(t.valid());
+    CHECK(t.memory_bytes() == need);
+    REQUIRE(t.insert(out_key(1), reply_key(1), 0, 10).ok());
+    CHECK(t.find(reply_key(1), 1));
+    conntrack_table moved(std::move(t));
+    CHECK(moved.find(out_key(1), 1));
+  }  // the arena is not freed (ASan would report freeing a static)
+  conntrack_table small(p, std::span<std::byte>(arena, need - 1));
+  CHECK_FALSE(small.valid());
+  conntrack_table misaligned(p, std::span<std::byte>(arena + 8, need));
+  CHECK_FALSE(misaligned.valid());
+}
