@@ -104,6 +104,9 @@ TEST_CASE("conntrack: duplicate tuples are refused", "[nat][conntrack]") {
   CHECK(t.insert(reply_key(1), out_key(9), 0, 30).code == errc::exists);    // original = a tracked reply
   CHECK(t.insert(out_key(5), out_key(5), 0, 30).code == errc::exists);      // both tuples the same
   CHECK(t.counters().insert_exists == 4);
+  flow_key tcp_reply = reply_key(6);
+  tcp_reply.proto = 6;
+  CHECK(t.insert(out_key(6), tcp_reply, 0, 30).code == errc::conflict);  // one protocol per flow
   CHECK(t.size() == 1);
 }
 

@@ -150,11 +150,12 @@ class conntrack_table {
    * alive until now + timeout. State: tcp_syn_sent for TCP, udp_unreplied
    * otherwise; flags: nat_applied when the tuples differ from a plain
    * reversal. Errors: exists (either tuple already tracked by a live flow, or
-   * reply == original), table_full. An expired flow holding a tuple is
+   * reply == original), conflict (the tuples' protocols differ), table_full. An expired flow holding a tuple is
    * removed (hook, reason expired) and the insert goes on.
    */
   flow_insert insert(const flow_key& original, const flow_key& reply, time_s now, std::uint32_t timeout) noexcept {
     if (!valid()) return {npos, errc::table_full};
+    if (original.proto != reply.proto) return {npos, errc::conflict};
     if (original == reply) {
       ++counters_.insert_exists;
       return {npos, errc::exists};
