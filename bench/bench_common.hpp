@@ -119,8 +119,8 @@ inline void finish(benchmark::State& state, std::uint64_t bytes, std::uint64_t a
   const auto allocs = allocation_count() - allocs_before;
   if (bytes) state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.SetItemsProcessed(state.iterations());
-  state.counters["allocs/msg"] =
-      benchmark::Counter(state.iterations() ? static_cast<double>(allocs) / static_cast<double>(state.iterations()) : 0.0);
+  state.counters["allocs/msg"] = benchmark::Counter(
+      state.iterations() ? static_cast<double>(allocs) / static_cast<double>(state.iterations()) : 0.0);
 }
 
 /// Times `op(text)` on one message, after checking once that `check(text)` holds (else the

@@ -24,7 +24,9 @@ constexpr std::uint32_t timeout = 3600;
 
 /// Flow i: phone 10.x.y.z:5060 -> server 198.51.100.1:5060/UDP, mapped to 100.x.y.z:5060 (distinct
 /// original and reply tuples for every i).
-flow_key original(std::uint32_t i) { return flow_key{0x0A000000u + (i & (key_space - 1)), 0xC6336401u, 5060, 5060, 17}; }
+flow_key original(std::uint32_t i) {
+  return flow_key{0x0A000000u + (i & (key_space - 1)), 0xC6336401u, 5060, 5060, 17};
+}
 flow_key reply(std::uint32_t i) { return flow_key{0xC6336401u, 0x64000000u + (i & (key_space - 1)), 5060, 5060, 17}; }
 
 /// A table holding flows [lo, lo + n) with their slot indices (ring), built once per n.

@@ -12,16 +12,16 @@ using namespace std::string_view_literals;
 
 /// One golden case: the message before and after the ALG, and its case.json.
 struct golden_case {
-  std::string_view name;       ///< benchmark name
-  std::string_view folder;     ///< tests/data/golden/<folder>
-  std::string_view before;     ///< before.sip
-  std::string_view after;      ///< after.sip (what the ALG must produce)
-  std::string_view call_id;    ///< its Call-ID
-  std::string_view direction;  ///< "outbound" or "inbound"
-  std::string_view transport;  ///< "udp" or "tcp"
-  std::string_view inside, outside, peer;  ///< the binding, "ip:port"
+  std::string_view name;                                     ///< benchmark name
+  std::string_view folder;                                   ///< tests/data/golden/<folder>
+  std::string_view before;                                   ///< before.sip
+  std::string_view after;                                    ///< after.sip (what the ALG must produce)
+  std::string_view call_id;                                  ///< its Call-ID
+  std::string_view direction;                                ///< "outbound" or "inbound"
+  std::string_view transport;                                ///< "udp" or "tcp"
+  std::string_view inside, outside, peer;                    ///< the binding, "ip:port"
   std::array<std::array<std::string_view, 2>, 4> media_map;  ///< inside -> outside media endpoints
-  std::size_t media_count;     ///< used entries of media_map
+  std::size_t media_count;                                   ///< used entries of media_map
 };
 
 inline constexpr golden_case golden_cases[] = {
@@ -343,7 +343,8 @@ inline constexpr golden_case golden_cases[] = {
     },
 };
 
-/// MicroSIP 3.22.3 INVITE with SDP from seladb/PcapPlusPlus Tests/Packet++Test/PacketExamples/sip_non_default_port.pcap @200853b3a0b5 (Unlicense), via ../shared/corpus: 970 bytes.
+/// MicroSIP 3.22.3 INVITE with SDP from seladb/PcapPlusPlus Tests/Packet++Test/PacketExamples/sip_non_default_port.pcap
+/// @200853b3a0b5 (Unlicense), via ../shared/corpus: 970 bytes.
 inline constexpr std::string_view microsip_invite =
     "INVITE sip:1006@192.168.21.83:52380 SIP/2.0\r\n"
     "Via: SIP/2.0/UDP 192.168.20.68:53309;rport;branch=z9hG4bKPj93aab89581b04b2987b55a532031d712\r\n"

@@ -24,10 +24,12 @@ inline bool count_lines(std::string_view t) {
 const register_benchmarks reg([](const context& ctx) {
   for (const message* m : ctx.singles())
     add("floor/memchr_lines/" + m->name, [m](benchmark::State& st) {
-      run_one(st, m->text, [](std::string_view) { return true; }, count_lines);
+      run_one(
+          st, m->text, [](std::string_view) { return true; }, count_lines);
     });
   add("floor/memchr_lines/corpus", [&ctx](benchmark::State& st) {
-    run_set(st, ctx.corpus_ok, [](const message& m) { return std::string_view(m.text); }, count_lines);
+    run_set(
+        st, ctx.corpus_ok, [](const message& m) { return std::string_view(m.text); }, count_lines);
   });
 });
 

@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
 
   for (auto& bad : embedded_mismatches())
-    std::fprintf(stderr, "warning: bench/embedded_messages.hpp is stale for tests/data/golden/%s (re-run bench/tools/embed_messages.py)\n",
+    std::fprintf(stderr,
+                 "warning: bench/embedded_messages.hpp is stale for tests/data/golden/%s (re-run "
+                 "bench/tools/embed_messages.py)\n",
                  bad.c_str());
 
   context ctx;
@@ -88,8 +90,8 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("sipalg.corpus_sdp_ok", std::to_string(ctx.sdp_ok.size()));
   benchmark::AddCustomContext("sipalg.corpus_rejected_sip/sdp", rej);
   if (ctx.invite_877)
-    benchmark::AddCustomContext("sipalg.invite_877", ctx.invite_877->origin + ", " +
-                                                         std::to_string(ctx.invite_877->text.size()) + " bytes");
+    benchmark::AddCustomContext("sipalg.invite_877",
+                                ctx.invite_877->origin + ", " + std::to_string(ctx.invite_877->text.size()) + " bytes");
 
   for (auto& r : registrations()) r(ctx);
   benchmark::RunSpecifiedBenchmarks();

@@ -50,9 +50,8 @@ inline std::string reference_call_id(std::string_view msg) {
       std::string_view name = line.substr(0, colon);
       while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
       auto ieq = [](std::string_view a, std::string_view b) {
-        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                 return (x | 0x20) == (y | 0x20);
-               });
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
       };
       if (ieq(name, "call-id") || ieq(name, "i")) {
         std::string_view v = line.substr(colon + 1);

@@ -72,8 +72,7 @@ void register_parse_benchmarks(const context& ctx) {
       auto check_sip = sip_ok(m);
       auto check_sdp = sdp_ok(*ref);
       run_one(
-          st, m->text, [&](std::string_view t) { return check_sip(t) && check_sdp(body_of(t)); },
-          A::parse_sip_sdp);
+          st, m->text, [&](std::string_view t) { return check_sip(t) && check_sdp(body_of(t)); }, A::parse_sip_sdp);
     });
   }
   add("sip_sdp_parse/" + peer + "/corpus",

@@ -28,7 +28,8 @@ const register_benchmarks full([](const context& ctx) {
   for (const message* m : ctx.corpus_ok)
     if (sipalg_adapter::parse_sip_full(m->text)) set.push_back(m);
   add("sip_parse_full/sipalg/corpus", [](benchmark::State& st) {
-    run_set(st, set, [](const message& m) { return std::string_view(m.text); }, sipalg_adapter::parse_sip_full);
+    run_set(
+        st, set, [](const message& m) { return std::string_view(m.text); }, sipalg_adapter::parse_sip_full);
   });
 });
 }  // namespace

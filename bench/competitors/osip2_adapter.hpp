@@ -4,11 +4,11 @@
 // sdp_media_t...), so each peer lives in its own *_bench.cpp.
 #pragma once
 
-// osip2/osip.h uses time_t and struct timeval without including their headers.
+// osip2/osip.h uses time_t and struct timeval without including their headers: these two first.
+// clang-format off
 #include <sys/time.h>
 #include <time.h>
-
-#include <cstdarg>
+// clang-format on
 
 #include <osip2/osip.h>
 #include <osipparser2/osip_message.h>
@@ -16,6 +16,7 @@
 #include <osipparser2/osip_port.h>
 #include <osipparser2/sdp_message.h>
 
+#include <cstdarg>
 #include <optional>
 #include <string>
 #include <string_view>
