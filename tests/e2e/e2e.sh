@@ -53,6 +53,15 @@ done
 [[ -c /dev/net/tun ]] || skip env "/dev/net/tun missing"
 
 TAG=sa$$
+# Namespaces of an earlier run of this script that was killed before its teardown
+# (sa<PID>-r/-p1/-p2/-s/-probe whose PID is gone): remove them, and what runs in them.
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sa[0-9]+-(r|p1|p2|s|probe)$'); do
+  pid=${ns#sa}
+  pid=${pid%%-*}
+  kill -0 "$pid" 2>/dev/null && continue
+  for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+  ip netns del "$ns" 2>/dev/null && echo "e2e: removed namespace $ns left by an earlier run"
+done
 NS_R=$TAG-r NS_P1=$TAG-p1 NS_P2=$TAG-p2 NS_S=$TAG-s
 ip netns add "$TAG-probe" 2>/dev/null || skip env "'ip netns add' does not work here (no CAP_SYS_ADMIN or no netns support)"
 ip netns del "$TAG-probe"
