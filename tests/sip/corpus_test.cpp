@@ -313,7 +313,7 @@ TEST_CASE("corpus: RFC 5118 IPv6 torture messages", "[sip][corpus][rfc5118]") {
 TEST_CASE("corpus: every SIP message of the public captures", "[sip][corpus][pcap]") {
   SIPALG_REQUIRE_CORPUS(corpus);
   const std::vector<deviation> rejected = {
-      {"pcap/ndpi-http-on-sip-port/001_GET.sip", errc::bad_version, why::not_sip, "HTTP request on port 5060"},
+      {"pcap/ndpi-http-on-sip-port/001_GET.sip", errc::bad_request_uri, why::not_sip, "HTTP request on port 5060"},
       {"pcap/ndpi-http-on-sip-port/002_UNKNOWN.sip", errc::bad_method, why::not_sip, "HTTP response on port 5060"},
       {"pcap/pcapplusplus-sip-reqs/003_ACK.sip", errc::unterminated_head, why::cut_short, "capture ends after the last header (Wireshark: malformed)"},
       {"pcap/pcapplusplus-sip-reqs/004_BYE.sip", errc::unterminated_head, why::cut_short, "capture ends inside 'Content-Lengt' (Wireshark: malformed)"},

@@ -173,7 +173,7 @@ TEST_CASE("framing: errors break the stream", "[sip][framing]") {
       {req + "Content-Length: 70000\r\n\r\n", errc::message_too_large},
       {"GARBAGE\r\n", errc::bad_start_line},  // known before the head is complete
       {"HTTP/1.1 200 OK\r\n", errc::bad_method},
-      {"GET / HTTP/1.1\r\n", errc::bad_version},
+      {"GET / HTTP/1.1\r\n", errc::bad_request_uri},
       {req + "Foo\r\n", errc::missing_colon},
       {req + "Subject: " + std::string(9000, 'x'), errc::line_too_long},  // no need to wait for the LF
   };

@@ -123,7 +123,17 @@ TEST_CASE("header_id: non-letter bytes never match letters", "[sip][header_id]")
   // fold() maps only letters across case; '-' vs CR (0x0D | 0x20 == 0x2D) must still differ.
   CHECK(lookup_header("Call\rID") == header_id::unknown);
   CHECK(lookup_header("Call\x0DID") == header_id::unknown);
-  const std::string s = "Call\rID: x";
-  CHECK(detail::lookup_header_in(s.data(), 7, s.data() + s.size()) == header_id::unknown);
+  // The parser's fast path (names never contain bytes below 0x0E): every other byte value at the
+  // '-' and at a letter position of "Call-ID" matches only '-' and the letter's two cases.
+  for (int c = 0x0E; c < 0x100; ++c) {
+    std::string dash = "Call-ID: value", letter = "Call-ID: value";
+    dash[4] = static_cast<char>(c);
+    letter[1] = static_cast<char>(c);
+    INFO(c);
+    CHECK((detail::lookup_header_in(dash.data(), 7, dash.data() + dash.size()) == header_id::call_id) == (c == '-'));
+    CHECK((detail::lookup_header_in(letter.data(), 7, letter.data() + 7) == header_id::call_id) ==
+          (c == 'a' || c == 'A'));
+    CHECK((lookup_header(std::string_view(dash.data(), 7)) == header_id::call_id) == (c == '-'));
+  }
   CHECK(lookup_header("Min\x1FSE") == header_id::unknown);  // 0x1F | 0x20 == '?'
 }

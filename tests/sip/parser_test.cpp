@@ -254,7 +254,7 @@ TEST_CASE("parse_message: syntax errors with their offsets", "[sip][parser]") {
       {"INVITE sip:a SIP/7.0\r\n\r\n", errc::bad_version, "SIP/7.0"},  // RFC 4475 3.1.2.16
       {"INVITE sip:a HTTP/1.1\r\n\r\n", errc::bad_version, "HTTP"},
       {"INVITE sip:a\r\n\r\n", errc::bad_version, "\r\n"},  // RFC 4475 test.dat: no version
-      {"GET / HTTP/1.1\r\n\r\n", errc::bad_version, "HTTP"},
+      {"GET / HTTP/1.1\r\n\r\n", errc::bad_request_uri, "/ "},
       {"INVITE <sip:a@b> SIP/2.0\r\n\r\n", errc::bad_request_uri, "<sip"},  // RFC 4475 3.1.2.7
       {"INVITE sip:a@b; lr SIP/2.0\r\n\r\n", errc::bad_request_uri, " lr"},   // RFC 4475 3.1.2.8
       {"INVITE nocolon SIP/2.0\r\n\r\n", errc::bad_request_uri, " SIP"},

@@ -267,10 +267,24 @@ inline constexpr std::size_t header_table_size = 512;  // power of two, load < 2
 /// lower-case form, and no other token character onto a letter, digit or '-'.
 [[nodiscard]] constexpr unsigned fold(char c) noexcept { return static_cast<unsigned char>(c) | 0x20u; }
 
-/// Key of a name (non-empty): length and three characters, case-folded.
+/// The first min(n, 8) bytes of a name, every byte OR 0x20, little-endian (byte i in bits 8i..8i+7).
+/// For token characters this folding is injective up to letter case.
+[[nodiscard]] constexpr std::uint64_t first_word_folded(const char* p, std::size_t n) noexcept {
+  std::uint64_t w = 0;
+  const std::size_t k = n < 8 ? n : 8;
+  for (std::size_t i = 0; i < k; ++i) w |= static_cast<std::uint64_t>(fold(p[i])) << (8 * i);
+  return w;
+}
+
+/// Table slot of a name from its folded first word, length and folded last byte.
+[[nodiscard]] constexpr std::size_t header_slot_of(std::uint64_t w, std::size_t n, unsigned last) noexcept {
+  const std::uint64_t k = w ^ (static_cast<std::uint64_t>(n) << 56) ^ (static_cast<std::uint64_t>(last) << 48);
+  return static_cast<std::size_t>((k * 0xFF51AFD7ED558CCDull) >> 55) & (header_table_size - 1);
+}
+
+/// Table slot of a name (non-empty).
 [[nodiscard]] constexpr std::size_t header_slot(const char* p, std::size_t n) noexcept {
-  const std::size_t h = n * 131u + fold(p[0]) * 7u + fold(p[n >> 1]) * 31u + fold(p[n - 1]) * 3u;
-  return (h ^ (h >> 5)) & (header_table_size - 1);
+  return header_slot_of(first_word_folded(p, n), n, fold(p[n - 1]));
 }
 
 struct header_table {
@@ -297,7 +311,7 @@ constexpr header_table make_header_table() {
 
 inline constexpr header_table header_lookup_table = make_header_table();
 static_assert(!header_names[header_id_count - 1].empty(), "header_names must list every header_id");
-static_assert(header_lookup_table.max_probe <= 4, "header hash degraded: retune header_slot");
+static_assert(header_lookup_table.max_probe <= 2, "header hash degraded: retune header_slot");
 
 /// Table: letter - 'a' -> id of its compact form.
 inline constexpr std::array<header_id, 26> compact_by_letter = [] {
@@ -319,6 +333,8 @@ inline constexpr std::array<header_id, 26> compact_by_letter = [] {
 struct name_pattern {
   std::uint64_t lower[4] = {0, 0, 0, 0};
   std::uint64_t mask[4] = {0, 0, 0, 0};
+  std::uint64_t folded[4] = {0, 0, 0, 0};  ///< every byte OR 0x20 (exact for letters and '-')
+  std::uint8_t size = 0;
 };
 
 constexpr name_pattern make_name_pattern(std::string_view s) {
@@ -330,6 +346,9 @@ constexpr name_pattern make_name_pattern(std::string_view s) {
     p.lower[i / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(letter ? (c | 0x20) : c)) << shift;
     p.mask[i / 8] |= static_cast<std::uint64_t>(letter ? 0x20u : 0u) << shift;
   }
+  for (std::size_t i = 0; i < s.size() && i < 32; ++i)
+    p.folded[i / 8] |= static_cast<std::uint64_t>(fold(s[i])) << (8 * static_cast<unsigned>(i % 8));
+  p.size = static_cast<std::uint8_t>(s.size());
   return p;
 }
 
@@ -346,44 +365,88 @@ inline constexpr std::array<name_pattern, header_id_count> header_patterns = [] 
 }
 static_assert(fits_patterns(), "header names longer than 32 bytes need wider patterns");
 
-/// Word-wise compare of `p[0..n)` with the canonical name of `id` (n == its length). May read up to
-/// `limit` (exclusive), never beyond; little-endian only (callers check).
-[[nodiscard]] inline bool name_equals_words(const char* p, std::size_t n, const char* limit, std::size_t id) noexcept {
-  const name_pattern& pat = header_patterns[id];
-  std::size_t w = 0;
-  for (; n >= 8; n -= 8, p += 8, ++w) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    if ((v | pat.mask[w]) != pat.lower[w]) return false;
-  }
-  if (n == 0) return true;
-  std::uint64_t v = 0;
-  if (limit - p >= 8) {
-    std::memcpy(&v, p, 8);
-    v &= (std::uint64_t{1} << (8 * n)) - 1;
-  } else {
-    for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  }
-  return (v | pat.mask[w]) == pat.lower[w];
+[[nodiscard]] constexpr bool names_are_letters_and_dashes() {
+  for (auto n : header_names)
+    for (char c : n)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')) return false;
+  return true;
 }
+// lookup_header_in() folds every byte of the first word with 0x20: exact only for these names.
+static_assert(names_are_letters_and_dashes(), "lookup_header_in assumes canonical names of letters and '-'");
+
+/// low_bytes[k]: a mask of the low k bytes of a word.
+inline constexpr std::uint64_t low_bytes[9] = {0,
+                                               0xFFull,
+                                               0xFFFFull,
+                                               0xFFFFFFull,
+                                               0xFFFFFFFFull,
+                                               0xFFFFFFFFFFull,
+                                               0xFFFFFFFFFFFFull,
+                                               0xFFFFFFFFFFFFFFull,
+                                               0xFFFFFFFFFFFFFFFFull};
 
 /**
  * Fast path of lookup_header() for the message parser: `p[0..n)` with `limit`
- * the end of the readable buffer (word loads never pass it).
+ * the end of the readable buffer (word loads never pass it). The name must not
+ * contain bytes below 0x0E (the parser stops names at those); then folding every
+ * byte with 0x20 is exact for the canonical names (letters and '-').
+ * Little-endian only (callers check).
  */
-[[nodiscard]] inline header_id lookup_header_in(const char* p, std::size_t n, const char* limit) noexcept {
+SIPALG_ALWAYS_INLINE header_id lookup_header_in(const char* p, std::size_t n, const char* limit) noexcept {
   if (n == 1) {
     const unsigned c = fold(p[0]);
     return (c >= 'a' && c <= 'z') ? compact_by_letter[c - 'a'] : header_id::unknown;
   }
   if (n == 0 || n > 32) return header_id::unknown;
-  std::size_t i = header_slot(p, n);
+  constexpr std::uint64_t folds = 0x2020202020202020ull;
+  if (n <= 16 && limit - p >= 16) {
+    // The common case: two word loads, folded and masked, compared against the candidate's words.
+    std::uint64_t w0, w1;
+    std::memcpy(&w0, p, 8);
+    std::memcpy(&w1, p + 8, 8);
+    const std::size_t n0 = n < 8 ? n : 8;
+    w0 = (w0 | folds) & low_bytes[n0];
+    w1 = (w1 | folds) & low_bytes[n - n0];
+    std::size_t i = header_slot_of(w0, n, fold(p[n - 1]));
+    for (;;) {
+      const std::uint8_t e = header_lookup_table.slot[i];
+      if (e == 0) return header_id::unknown;
+      const name_pattern& pat = header_patterns[e];
+      if (pat.folded[0] == w0 && pat.folded[1] == w1 && pat.size == n) return static_cast<header_id>(e);
+      i = (i + 1) & (header_table_size - 1);
+    }
+  }
+  std::uint64_t w;
+  if (limit - p >= 8) {
+    std::memcpy(&w, p, 8);
+    if (n < 8) w &= low_bytes[n];
+  } else {
+    w = 0;
+    for (std::size_t i = 0; i < n; ++i) w |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  }
+  w |= folds & low_bytes[n < 8 ? n : 8];
+  std::size_t i = header_slot_of(w, n, fold(p[n - 1]));
   for (;;) {
     const std::uint8_t e = header_lookup_table.slot[i];
     if (e == 0) return header_id::unknown;
-    if (header_names[e].size() == n) {
-      const bool eq = std::endian::native == std::endian::little ? name_equals_words(p, n, limit, e)
-                                                                   : name_equals(p, n, header_names[e]);
+    const name_pattern& pat = header_patterns[e];
+    if (pat.folded[0] == w && pat.size == n) {
+      bool eq = true;
+      for (std::size_t k = 8, word = 1; k < n; k += 8, ++word) {
+        std::uint64_t v = 0;
+        const std::size_t left = n - k;
+        if (left >= 8 || limit - (p + k) >= 8) {
+          std::memcpy(&v, p + k, 8);
+          if (left < 8) v &= (std::uint64_t{1} << (8 * left)) - 1;
+        } else {
+          for (std::size_t j = 0; j < left; ++j)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k + j])) << (8 * j);
+        }
+        if ((v | pat.mask[word]) != pat.lower[word]) {
+          eq = false;
+          break;
+        }
+      }
       if (eq) return static_cast<header_id>(e);
     }
     i = (i + 1) & (header_table_size - 1);

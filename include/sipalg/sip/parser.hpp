@@ -77,22 +77,27 @@ namespace detail {
   return fail(errc::unterminated_head, n);
 }
 
+/// True when p[0..n) is "SIP/2.0" ("SIP" in any case: ABNF literals are case-insensitive).
+[[nodiscard]] constexpr bool is_sip20(const char* p, std::size_t n) noexcept {
+  return n == 7 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == '/' &&
+         p[4] == '2' && p[5] == '.' && p[6] == '0';
+}
+
 /// Parses the start line in [s, e) (e = first CR/LF/NUL). Offsets are absolute.
 template <std::size_t N>
 [[nodiscard]] constexpr parse_result parse_start_line(const char* b, std::size_t s, std::size_t e,
                                                       basic_message<N>& m) noexcept {
   using ascii::is_digit;
-  constexpr std::string_view sip20 = "SIP/2.0";
   auto is_sp = [](char c) { return c == ' ' || c == '\t'; };
   // Trailing WSP is tolerated (RFC 4475 3.1.2.10).
   std::size_t end = e;
   while (end > s && is_sp(b[end - 1])) --end;
-  if (end - s >= 4 && ascii::iequals(std::string_view(b + s, 4), "SIP/")) {
+  if (end - s >= 4 && (b[s] | 0x20) == 's' && (b[s + 1] | 0x20) == 'i' && (b[s + 2] | 0x20) == 'p' && b[s + 3] == '/') {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     m.kind = message_kind::response;
     std::size_t i = s;
     while (i < end && !is_sp(b[i])) ++i;
-    if (!ascii::iequals(std::string_view(b + s, i - s), sip20)) return fail(errc::bad_version, s);
+    if (!is_sip20(b + s, i - s)) return fail(errc::bad_version, s);
     m.version = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i - s)};
     while (i < end && is_sp(b[i])) ++i;
     if (end - i < 3 || !is_digit(b[i]) || !is_digit(b[i + 1]) || !is_digit(b[i + 2]) ||
@@ -116,22 +121,22 @@ template <std::size_t N>
   m.method = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i - s)};
   m.method_type = lookup_method(std::string_view(b + s, i - s));
   while (i < end && is_sp(b[i])) ++i;  // several SP tolerated (RFC 4475 3.1.2.9)
-  const std::size_t us = i;
-  std::size_t vs = end;
-  while (vs > us && !is_sp(b[vs - 1])) --vs;
-  if (vs == us) return fail(errc::bad_version, end);  // no SP after the URI: version missing
-  if (!ascii::iequals(std::string_view(b + vs, end - vs), sip20)) return fail(errc::bad_version, vs);
-  m.version = {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(end - vs)};
-  std::size_t ue = vs;
-  while (ue > us && is_sp(b[ue - 1])) --ue;
-  if (ue == us) return fail(errc::bad_request_uri, us);
   // absoluteURI: scheme ":" ..., visible ASCII without < > " ` (RFC 3261 25.1, RFC 4475 3.1.2.7/3.1.2.8).
+  const std::size_t us = i;
   if (!ascii::is_alpha(b[us])) return fail(errc::bad_request_uri, us);
   std::size_t k = us + 1;
-  while (k < ue && has_class(b[k], cc_scheme)) ++k;
-  if (k == ue || b[k] != ':') return fail(errc::bad_request_uri, k);
-  for (; k < ue; ++k)
-    if (!has_class(b[k], cc_uri)) return fail(errc::bad_request_uri, k);
+  while (k < end && has_class(b[k], cc_scheme)) ++k;
+  if (k == end || b[k] != ':') return fail(errc::bad_request_uri, k);
+  while (k < end && has_class(b[k], cc_uri)) ++k;
+  const std::size_t ue = k;
+  if (k == end) return fail(errc::bad_version, end);  // no SP after the URI: version missing
+  if (!is_sp(b[k])) return fail(errc::bad_request_uri, k);
+  while (k < end && is_sp(b[k])) ++k;
+  const std::size_t vs = k;
+  while (k < end && !is_sp(b[k])) ++k;
+  if (k != end) return fail(errc::bad_request_uri, ue);  // LWS inside the Request-URI
+  if (!is_sip20(b + vs, end - vs)) return fail(errc::bad_version, vs);
+  m.version = {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(end - vs)};
   m.request_uri = {static_cast<std::uint32_t>(us), static_cast<std::uint32_t>(ue - us)};
   return {};
 }
@@ -232,6 +237,7 @@ template <std::size_t N>
       }
     }
     ++p;
+    if (p < n && b[p] == ' ') ++p;  // the usual single SP
     while (p < n && (b[p] == ' ' || b[p] == '\t')) ++p;
     std::size_t vs = p;
     std::size_t q = p;

@@ -21,6 +21,29 @@ namespace sipalg::sip::detail {
 
 inline constexpr std::size_t npos = std::string_view::npos;
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__SSE2__) && !defined(SIPALG_NO_SIMD)
+/// 16-byte scans with GCC/Clang vector extensions (SSE2 on x86-64: no intrinsics header needed).
+#define SIPALG_SIP_SIMD16 1
+namespace simd {
+typedef unsigned char u8x16 __attribute__((vector_size(16)));
+typedef char i8x16 __attribute__((vector_size(16)));
+/// Bit i set when p[i] is NUL, LF or CR (reads p[0..16)).
+SIPALG_ALWAYS_INLINE unsigned special_mask(const char* p) noexcept {
+  u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  const auto m = (v == 0) | (v == '\n') | (v == '\r');
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<i8x16>(m)));
+}
+/// Bit i set when p[i] is ':' or below 0x0E (reads p[0..16)).
+SIPALG_ALWAYS_INLINE unsigned colon_control_mask(const char* p) noexcept {
+  u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  const auto m = (v == ':') | (v < 14);
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<i8x16>(m)));
+}
+}  // namespace simd
+#endif
+
 /// LWS characters as they appear inside header values (folded lines keep CR/LF).
 [[nodiscard]] constexpr bool is_lws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -85,22 +108,46 @@ inline constexpr std::size_t npos = std::string_view::npos;
  * Scans eight bytes per step (SWAR) when not constant-evaluated; only reads
  * bytes inside [p, end).
  */
-[[nodiscard]] constexpr std::size_t find_head_special(const char* p, const char* end) noexcept {
+[[nodiscard]] SIPALG_ALWAYS_INLINE constexpr std::size_t find_head_special(const char* p, const char* end) noexcept {
   const char* q = p;
+#ifdef SIPALG_SIP_SIMD16
+  if (!std::is_constant_evaluated()) {
+    while (end - q >= 16) {
+      if (const unsigned m = simd::special_mask(q); m != 0)
+        return static_cast<std::size_t>(q - p) + static_cast<unsigned>(std::countr_zero(m));
+      q += 16;
+    }
+  }
+#endif
   if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
-    while (end - q >= 8) {
+    // High bit set in the lowest byte that is < 0x0E (exact for the lowest such byte).
+    auto flags = [](std::uint64_t v) { return (v - ones * 0x0E) & ~v & highs; };
+    // Some byte in [q, q + 8) is < 0x0E: find a NUL/LF/CR among them, or skip the harmless TAB etc.
+    auto resolve = [&](const char* w, std::uint64_t m) -> const char* {
+      for (unsigned j = static_cast<unsigned>(std::countr_zero(m)) >> 3; j < 8; ++j)
+        if (is_head_special(w[j])) return w + j;
+      return nullptr;
+    };
+    while (end - q >= 16) {
+      std::uint64_t v0, v1;
+      std::memcpy(&v0, q, 8);
+      std::memcpy(&v1, q + 8, 8);
+      const std::uint64_t m0 = flags(v0), m1 = flags(v1);
+      if ((m0 | m1) != 0) {
+        if (m0 != 0)
+          if (const char* r = resolve(q, m0)) return static_cast<std::size_t>(r - p);
+        if (m1 != 0)
+          if (const char* r = resolve(q + 8, m1)) return static_cast<std::size_t>(r - p);
+      }
+      q += 16;
+    }
+    if (end - q >= 8) {
       std::uint64_t v;
       std::memcpy(&v, q, 8);
-      // High bit set in the lowest byte that is < 0x0E (exact for the lowest such byte).
-      const std::uint64_t m = (v - ones * 0x0E) & ~v & highs;
-      if (m != 0) {
-        // The lowest flagged byte is exact; higher flags may be borrow artefacts,
-        // and the lowest may be a harmless TAB: check the rest of the word exactly.
-        for (unsigned j = static_cast<unsigned>(std::countr_zero(m)) >> 3; j < 8; ++j)
-          if (is_head_special(q[j])) return static_cast<std::size_t>(q + j - p);
-      }
+      if (const std::uint64_t m = flags(v); m != 0)
+        if (const char* r = resolve(q, m)) return static_cast<std::size_t>(r - p);
       q += 8;
     }
   }
@@ -112,8 +159,15 @@ inline constexpr std::size_t npos = std::string_view::npos;
  * Offset of the first ':' or control byte below 0x0E (NUL, TAB, LF, CR, ...) in
  * [p, end), or end - p. Used to find the end of a header name; reads only inside [p, end).
  */
-[[nodiscard]] inline std::size_t find_colon_or_control(const char* p, const char* end) noexcept {
+[[nodiscard]] SIPALG_ALWAYS_INLINE std::size_t find_colon_or_control(const char* p, const char* end) noexcept {
   const char* q = p;
+#ifdef SIPALG_SIP_SIMD16
+  while (end - q >= 16) {
+    if (const unsigned m = simd::colon_control_mask(q); m != 0)
+      return static_cast<std::size_t>(q - p) + static_cast<unsigned>(std::countr_zero(m));
+    q += 16;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
