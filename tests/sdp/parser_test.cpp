@@ -730,3 +730,29 @@ constexpr bool constexpr_parse() {
 }
 static_assert(constexpr_parse(), "parse_sdp is usable in constant expressions");
 }  // namespace
+
+TEST_CASE("parse_sdp internals: the 8-byte line scanner agrees with a byte loop", "[sdp][parser]") {
+  // Bytes around the SWAR thresholds: stops (LF, CR, NUL), other low bytes (HTAB, 0x0E, 0x0C),
+  // high bytes (0x80, 0x8A, 0x8D, 0xFF) that must not be mistaken for stops.
+  const std::array<char, 12> alphabet{'a', '\n', '\r', '\0', '\t', '\x0e', '\x0c', '\x80', '\x8a', '\x8d', '\xff', ' '};
+  std::uint32_t x = 88172645u;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string t(next() % 40, 'a');
+    for (auto& ch : t)
+      if (next() % 6 == 0) ch = alphabet[next() % alphabet.size()];
+    exact_copy c(t);
+    const std::string_view v = c.view();
+    for (std::size_t from = 0; from <= v.size(); ++from) {
+      std::size_t expected = from;
+      while (expected < v.size() && v[expected] != '\n' && v[expected] != '\r' && v[expected] != '\0') ++expected;
+      REQUIRE(sipalg::sdp::detail::find_line_stop(v.data(), from, v.size()) == expected);
+    }
+  }
+  static_assert(sipalg::sdp::detail::find_line_stop("abcdefghij\r\n", 0, 12) == 10);
+}

@@ -45,10 +45,13 @@
  */
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/core/ip_address.hpp"
@@ -62,24 +65,54 @@ namespace detail {
 
 /// Removes and returns the first SP/HTAB-separated field of `s` (empty when none is left).
 constexpr std::string_view take_field(std::string_view& s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size() && ascii::is_wsp(s[i])) ++i;
-  std::size_t j = i;
-  while (j < s.size() && !ascii::is_wsp(s[j])) ++j;
-  const std::string_view f = s.substr(i, j - i);
-  s.remove_prefix(j);
-  return f;
+  const char* p = s.data();
+  const char* const e = p + s.size();
+  while (p != e && (*p == ' ' || *p == '\t')) ++p;
+  const char* const f = p;
+  while (p != e && *p != ' ' && *p != '\t') ++p;
+  s = std::string_view(p, static_cast<std::size_t>(e - p));
+  return std::string_view(f, static_cast<std::size_t>(p - f));
 }
 
 /// Removes and returns the last SP/HTAB-separated field of `s` (empty when none is left).
 constexpr std::string_view take_last_field(std::string_view& s) noexcept {
-  std::size_t j = s.size();
-  while (j > 0 && ascii::is_wsp(s[j - 1])) --j;
-  std::size_t i = j;
-  while (i > 0 && !ascii::is_wsp(s[i - 1])) --i;
-  const std::string_view f = s.substr(i, j - i);
-  s.remove_suffix(s.size() - i);
-  return f;
+  const char* const b = s.data();
+  const char* p = b + s.size();
+  while (p != b && (p[-1] == ' ' || p[-1] == '\t')) --p;
+  const char* const e = p;
+  while (p != b && p[-1] != ' ' && p[-1] != '\t') --p;
+  s = std::string_view(b, static_cast<std::size_t>(p - b));
+  return std::string_view(p, static_cast<std::size_t>(e - p));
+}
+
+/// True for the bytes that end a line's content: LF, CR, NUL.
+constexpr bool is_line_stop(char c) noexcept { return c == '\n' || c == '\r' || c == '\0'; }
+
+/**
+ * Index of the first LF, CR or NUL in `p[i, n)`, or `n`. Reads only inside
+ * `[i, n)`: on little-endian targets eight bytes at a time (exact 8-byte
+ * loads) while at least eight remain, then byte by byte.
+ */
+constexpr std::size_t find_line_stop(const char* p, std::size_t i, std::size_t n) noexcept {
+  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    // The lowest set bit of zero_bytes(v) marks the first zero byte of v exactly
+    // (borrows only produce false marks above a true one).
+    const auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    while (n - i >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (((w - ones * 0x0E) & ~w & highs) != 0) {  // some byte below 0x0E (a stop, or HTAB ...)
+        const std::uint64_t m = zero_bytes(w) | zero_bytes(w ^ (ones * '\n')) | zero_bytes(w ^ (ones * '\r'));
+        if (m != 0) return i + static_cast<std::size_t>(std::countr_zero(m) / 8);
+      }
+      i += 8;
+    }
+  }
+  for (; i < n; ++i)
+    if (is_line_stop(p[i])) return i;
+  return n;
 }
 
 /// Host name characters we accept for an FQDN (RFC 8866 `FQDN`, plus "_" seen in the wild).
@@ -123,15 +156,15 @@ constexpr bool parse_host(std::string_view host, net_address& out) noexcept {
   if (host.empty()) return false;
   out.address = host;
   out.ip.reset();
-  const bool has_colon = host.find(':') != std::string_view::npos;
   if (out.type == address_type::ip4) {
-    if (has_colon) return false;
     if (auto a = ip_address::parse_v4(host)) {
       out.ip = *a;
       return true;
     }
     if (is_digits_and_dots(host)) return false;  // a broken IPv4 literal, not a name
+    // An IPv6 literal under IP4 fails the host name check below (':').
   } else {
+    const bool has_colon = host.find(':') != std::string_view::npos;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
       // "[2001:db8::1]": not RFC 8866, but some phones write it; the view excludes the brackets.
       if (!has_colon) return false;
@@ -349,12 +382,7 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
   while (pos < n) {
     // One line: [start, end) is its content, pos moves past its line end.
     const std::size_t start = pos;
-    std::size_t i = pos;
-    while (i < n) {
-      const char c = body[i];
-      if (SIPALG_UNLIKELY(c == '\n' || c == '\r' || c == '\0')) break;
-      ++i;
-    }
+    const std::size_t i = detail::find_line_stop(body.data(), pos, n);
     const std::size_t end = i;
     if (i == n) {
       pos = n;
