@@ -61,6 +61,23 @@ class exact_buffer {
   std::size_t size_;
 };
 
+/// True when the comma-separated environment variable SIPALG_FUZZ_SKIP names
+/// `issue`: lets a fuzzing session step over an open, already reported bug
+/// (the ctest replay never sets it, so the regression input keeps failing
+/// until the bug is fixed). Issue names are listed in fuzz/README.md.
+[[nodiscard]] inline bool skipping_known_issue(std::string_view issue) {
+  const char* env = std::getenv("SIPALG_FUZZ_SKIP");
+  if (env == nullptr) return false;
+  std::string_view list(env);
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == issue) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 /// Marker bit of a control byte.
 inline constexpr std::uint8_t control_marker = 0x80;
 

@@ -44,8 +44,10 @@ inline void check_params(std::string_view params, std::string_view whole) {
     SIPALG_FUZZ_CHECK(within(p.unquoted_value(), p.value));
     if (!p.has_value) SIPALG_FUZZ_CHECK(p.value.empty() && p.text == p.name);
     if (p.has_value) SIPALG_FUZZ_CHECK(p.text.find('=') != std::string_view::npos);
-    const auto found = list.find(p.name);
-    SIPALG_FUZZ_CHECK(found.has_value() && ascii::iequals(found->name, p.name) && !before(p.text, found->text));
+    if (count <= 16) {  // find() is linear: check the first parameters only
+      const auto found = list.find(p.name);
+      SIPALG_FUZZ_CHECK(found.has_value() && ascii::iequals(found->name, p.name) && !before(p.text, found->text));
+    }
     prev = p.text;
   }
   SIPALG_FUZZ_CHECK(list.empty() == (count == 0));

@@ -183,6 +183,18 @@ def main():
         s.add("edit_plan", data, src, OURS)
     for data, src, lic in sdps[:40]:
         s.add("sdp", ctl(1) + data, f"{src} with control bytes 81", lic)
+    # Rewrites: each golden message with the binding taken from each place, both directions, small rewriter.
+    for data, src, _ in golden:
+        for mode in (1, 4, 5, 8, 9, 12, 16, 32, 64 | 1, 64):
+            s.add("rewrite", ctl(mode, 3, 1, 0, 5) + data, f"{src} with control bytes {ctl(mode, 3, 1, 0, 5).hex()}", OURS)
+    # Multipart: "<Content-Type>\n<body>" forms around the SDP seeds.
+    for data, src, lic in sdps[:30]:
+        s.add("sdp_multipart", b"application/sdp\n" + data, f"{src} as application/sdp", lic)
+        wrapped = (b"multipart/mixed;boundary=unique-boundary-1\n--unique-boundary-1\r\n"
+                   b"Content-Type: application/sdp\r\n\r\n" + data + b"\r\n--unique-boundary-1\r\n"
+                   b"Content-Type: application/ISUP;version=nxv3;base=etsi121\r\nContent-Disposition: signal;handling=optional\r\n\r\n"
+                   b"\x01\x00\x49\x00\x00\x03\x02\x00\x07\x04\x10\x00\x33\x63\x21\x43\x00\x00\x03\r\n--unique-boundary-1--\r\n")
+        s.add("sdp_multipart", wrapped, f"{src} in multipart/mixed (wrapper ours)", lic)
 
     rows = []
     for t in targets:
