@@ -344,7 +344,9 @@ std::vector<header_case> outbound_header_cases() {
                          "Contact: <sip:200@192.168.0.31>, <sip:200@212.19.6.166:5010>\n"),
                make_binding(direction::outbound, "192.168.0.31:5010", "212.19.6.166:5010")});
 
-  v.push_back({"sips: and Via TLS default to 5061 (RFC 3261 19.1.2, 18.2.2); sip: defaults to 5060",
+  // Over TCP/TLS the address alone decides (the phone's listening port is not what the NAT mapped):
+  // every URI of the phone gets the connection's public endpoint.
+  v.push_back({"TLS connection: every URI of the phone's address gets the connection's public endpoint",
                with_body("OPTIONS sips:1.1.1.2 SIP/2.0\n"
                          "Via: SIP/2.0/TLS 192.168.2.100;branch=z9hG4bK4\n"
                          "From: <sips:200@1.1.1.2>;tag=a1\n"
@@ -358,7 +360,7 @@ std::vector<header_case> outbound_header_cases() {
                          "To: <sips:1.1.1.2>\n"
                          "Call-ID: tls-1\n"
                          "CSeq: 4 OPTIONS\n"
-                         "Contact: <sips:200@2.2.2.2:40001>, <sip:200@192.168.2.100>, <sips:200@2.2.2.2:40001>\n"),
+                         "Contact: <sips:200@2.2.2.2:40001>, <sip:200@2.2.2.2:40001>, <sips:200@2.2.2.2:40001>\n"),
                make_binding(direction::outbound, "192.168.2.100:5061", "2.2.2.2:40001", "1.1.1.2:5061",
                             transport::tcp)});
 
@@ -1969,4 +1971,177 @@ TEST_CASE("IPv6 hold (c=IN IP6 ::) is left alone and opens nothing; o= is rewrit
   CHECK(o.out == with_body(head, "v=0\no=- 1 2 IN IP6 2001:db8:ffff::7\ns=-\nc=IN IP6 ::\nt=0 0\n"
                                  "m=audio 10036 RTP/AVP 0\na=sendonly\n"));
   CHECK(o.exps.empty());
+}
+
+// =======================================================================================
+// Regressions: bugs these tests found in the rewriter (fixed with them).
+// =======================================================================================
+
+TEST_CASE("inbound: received= of another address (a NAT further out) is not touched, nor the rport paired with it",
+          "[rewriter][inbound]") {
+  const std::string in = with_body(
+      "SIP/2.0 200 OK\n"
+      "Via: SIP/2.0/UDP 2.2.2.2:5061;branch=z9hG4bKr3;received=5.5.5.5;rport=5061\n"
+      "From: <sip:200@1.1.1.2>;tag=a1\n"
+      "To: <sip:200@1.1.1.2>;tag=srv\n"
+      "Call-ID: reg-3\n"
+      "CSeq: 3 REGISTER\n");
+  const std::string want = with_body(
+      "SIP/2.0 200 OK\n"
+      "Via: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKr3;received=5.5.5.5;rport=5061\n"
+      "From: <sip:200@1.1.1.2>;tag=a1\n"
+      "To: <sip:200@1.1.1.2>;tag=srv\n"
+      "Call-ID: reg-3\n"
+      "CSeq: 3 REGISTER\n");
+  CHECK(run(in, inbound()).out == want);
+}
+
+TEST_CASE("outbound: a well-formed multipart body without SDP (RFC 4475 mpart01 style) is not malformed",
+          "[rewriter][sdp][multipart]") {
+  const std::string in = with_body(
+      "MESSAGE sip:kumiko@example.org SIP/2.0\n"
+      "Via: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKmp2;rport\n"
+      "Contact: <sip:fluffy@192.168.2.100:5060>\n"
+      "To: <sip:kumiko@example.org>\n"
+      "From: <sip:fluffy@example.com>;tag=2fb0dcc9\n"
+      "Call-ID: 3d9485ad0c49859b\n"
+      "CSeq: 1 MESSAGE\n"
+      "Content-Type: multipart/mixed;boundary=7a9cbec02ceef655\n",
+      "--7a9cbec02ceef655\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "Hello\n"
+      "--7a9cbec02ceef655\n"
+      "Content-Type: application/octet-stream\n"
+      "\n"
+      "0123\n"
+      "--7a9cbec02ceef655--\n");
+  const outcome o = run(in, outbound());
+  INFO(error_name(o.r));
+  CHECK(o.r.status == rewrite_status::rewritten);
+  CHECK(o.out.find("Via: SIP/2.0/UDP 2.2.2.2:5061;branch") != std::string::npos);
+  CHECK(o.out.find("Contact: <sip:fluffy@2.2.2.2:5061>") != std::string::npos);
+}
+
+TEST_CASE("policy::extra_headers can never make the rewriter touch Call-ID, CSeq or Authorization",
+          "[rewriter][never]") {
+  // A Call-ID is `word [@ word]` and a word may contain ':' (RFC 3261 25.1): "sip:1@192.168.2.100" is a valid Call-ID.
+  const std::string in = with_body(
+      "OPTIONS sip:1.1.1.2 SIP/2.0\n"
+      "Via: SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bKx\n"
+      "Call-ID: sip:1@192.168.2.100\n"
+      "CSeq: 1 OPTIONS\n"
+      "Authorization: <sip:200@192.168.2.100>\n"
+      "Proxy-Authorization: <sip:200@192.168.2.100>\n");
+  policy p;
+  p.fields |= rewrite_extra_headers;
+  for (const char* h : {"Call-ID", "CSeq", "Authorization", "Proxy-Authorization"})
+    (void)p.extra_headers.push_back(h);
+  const outcome o = run(in, outbound(), p);
+  CHECK(o.out == in);
+  CHECK(o.r.status == rewrite_status::unchanged);
+}
+
+TEST_CASE("a Contact whose SIP URI cannot be parsed is malformed, not silently left private",
+          "[rewriter][bad]") {
+  for (const char* contact : {"<sip:200@192.168.2.100:99999>", "<sip:200@192.168.2.100:50a60>",
+                              "<sip:200@[2001:db8::1>", "<sip:>"}) {
+    SECTION(contact) {
+      const std::string in = with_body(
+          "OPTIONS sip:1.1.1.2 SIP/2.0\n"
+          "Via: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKx\n"
+          "Call-ID: c\n"
+          "CSeq: 1 OPTIONS\n"
+          "Contact: " + std::string(contact) + "\n");
+      const outcome o = run(in, outbound());
+      INFO(to_string(o.r.status));
+      CHECK(o.r.status == rewrite_status::malformed);
+      CHECK(o.edits == 0);
+    }
+  }
+}
+
+TEST_CASE("SDP over the index capacity (more a= lines than the SDP index holds) is no_fit, not malformed",
+          "[rewriter][sdp][capacity]") {
+  std::string sdp = "v=0\no=- 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\nm=video 10040 RTP/AVP";
+  for (int pt = 96; pt < 96 + 24; ++pt) sdp += " " + std::to_string(pt);
+  sdp += "\n";
+  for (int pt = 96; pt < 96 + 24; ++pt) {  // 3 lines per payload type: 72 a= lines (a WebRTC-sized offer)
+    sdp += "a=rtpmap:" + std::to_string(pt) + " H264/90000\n";
+    sdp += "a=fmtp:" + std::to_string(pt) + " packetization-mode=1\n";
+    sdp += "a=rtcp-fb:" + std::to_string(pt) + " nack\n";
+  }
+  const outcome o = run(with_body(invite_head_in, sdp), outbound());
+  INFO(error_name(o.r));
+  CHECK(o.r.status == rewrite_status::no_fit);
+  CHECK(o.edits == 0);
+}
+
+TEST_CASE("rtcp-mux (RFC 5761): a=rtcp naming the RTP port follows the mapped RTP port", "[rewriter][sdp][ports]") {
+  // An allocator that hands out a fresh port on every call (as a NAT does for an endpoint it has no mapping for yet).
+  std::uint16_t next = 30000;
+  std::vector<std::string> asked;
+  auto allocate = [&](const endpoint& inside, bool want_pair) -> std::optional<endpoint> {
+    asked.emplace_back(inside.to_text().view());
+    const std::uint16_t p = next;
+    next = static_cast<std::uint16_t>(next + (want_pair ? 2 : 1));
+    return endpoint{ep("2.2.2.2:1").address, p};
+  };
+  const std::string in = with_body(invite_head_in,
+                                   "v=0\no=- 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\n"
+                                   "m=audio 10036 RTP/AVP 0\na=rtcp:10036\na=rtcp-mux\n");
+  rewriter rw;
+  const outcome o = run(rw, in, outbound(), allocate);
+  CHECK(o.out == with_body(invite_head_out, "v=0\no=- 1 1 IN IP4 2.2.2.2\ns=-\nc=IN IP4 2.2.2.2\nt=0 0\n"
+                                            "m=audio 30000 RTP/AVP 0\na=rtcp:30000\na=rtcp-mux\n"));
+  CHECK(asked == std::vector<std::string>{"192.168.2.100:10036"});
+}
+
+TEST_CASE("TCP: the phone's ephemeral source port does not stop its Via/Contact (listening port) from being mapped",
+          "[rewriter][tcp]") {
+  const std::string msg =
+      "REGISTER sip:1.1.1.2;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP 192.168.2.100:5060;branch=z9hG4bK1\r\n"
+      "From: <sip:200@1.1.1.2>;tag=1\r\nTo: <sip:200@1.1.1.2>\r\nCall-ID: a@192.168.2.100\r\nCSeq: 1 REGISTER\r\n"
+      "Contact: <sip:200@192.168.2.100:5060;transport=tcp>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+  sipalg::alg::binding b;
+  b.inside = *sipalg::endpoint::parse("192.168.2.100:40312");  // the connection's source port
+  b.outside = *sipalg::endpoint::parse("2.2.2.2:1030");
+  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
+  b.transport = sipalg::transport::tcp;
+  sipalg::alg::rewriter rw;
+  const auto r = rw.plan(msg, b);
+  REQUIRE(r.status == sipalg::alg::rewrite_status::rewritten);
+  std::vector<char> out(rw.edits().result_size());
+  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
+  const std::string got(out.data(), ar.size);
+  CHECK(got.find("Via: SIP/2.0/TCP 2.2.2.2:1030;branch=z9hG4bK1\r\n") != std::string::npos);
+  CHECK(got.find("Contact: <sip:200@2.2.2.2:1030;transport=tcp>\r\n") != std::string::npos);
+  CHECK(got.find("Call-ID: a@192.168.2.100\r\n") != std::string::npos);
+  // Another address is still left alone on TCP.
+  sipalg::alg::rewriter rw2;
+  const std::string other = "OPTIONS sip:1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/TCP 192.168.2.101:5060;branch=z9hG4bK2\r\n"
+                            "Call-ID: b\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  CHECK(rw2.plan(other, b).status == sipalg::alg::rewrite_status::unchanged);
+}
+
+TEST_CASE("SDP: an IPv6 phone behind a NAT64-style IPv4 binding gets IP4 written with the address", "[rewriter][sdp]") {
+  const std::string body = "v=0\r\no=- 1 1 IN IP6 2001:db8::10\r\ns=-\r\nc=IN IP6 2001:db8::10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  const std::string msg = "INVITE sip:bob@1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::10]:5060;branch=z9hG4bK3\r\n"
+                          "Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  sipalg::alg::binding b;
+  b.inside = *sipalg::endpoint::parse("[2001:db8::10]:5060");
+  b.outside = *sipalg::endpoint::parse("203.0.113.7:5060");
+  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
+  sipalg::alg::rewriter rw;
+  REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
+  std::vector<char> out(rw.edits().result_size());
+  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
+  const std::string got(out.data(), ar.size);
+  CHECK(got.find("o=- 1 1 IN IP4 203.0.113.7\r\n") != std::string::npos);
+  CHECK(got.find("c=IN IP4 203.0.113.7\r\n") != std::string::npos);
+  CHECK(got.find("Via: SIP/2.0/UDP 203.0.113.7:5060;") != std::string::npos);
+  // And the result is a valid SIP message whose SDP parses.
+  sipalg::alg::rewriter rw2;
+  CHECK(rw2.plan(got, b).status == sipalg::alg::rewrite_status::unchanged);
 }

@@ -174,8 +174,12 @@ class basic_rewriter {
       if (!rewrite_name_addr_headers(sip::header_id::to, {}, from, to, r)) return r;
     }
     if (policy_.rewrites(rewrite_extra_headers)) {
-      for (std::string_view name : policy_.extra_headers)
-        if (!rewrite_name_addr_headers(sip::lookup_header(name), name, from, to, r)) return r;
+      for (std::size_t i = 0; i < policy_.extra_headers.size(); ++i) {
+        const std::string_view name = policy_.extra_headers[i];
+        const sip::header_id id = sip::lookup_header(name);
+        if (!extra_header_allowed(id, i)) continue;
+        if (!rewrite_name_addr_headers(id, name, from, to, r)) return r;
+      }
     }
 
     // Lifetimes of earlier expectations: BYE, CANCEL and final 4xx-6xx to INVITE end the call.
@@ -233,11 +237,18 @@ class basic_rewriter {
   constexpr rewrite_result no_fit_expectations() noexcept { return fail(rewrite_status::no_fit, 0); }
 
   // --- addresses -------------------------------------------------------------
-  /// True when `hp` names exactly `ep` (address, and port or the default port).
-  static constexpr bool matches(const sip::host_port& hp, const endpoint& ep, std::uint16_t default_port) noexcept {
+  /**
+   * True when `hp` names exactly `ep` (address, and port or the default port).
+   * Over TCP the phone connects from an ephemeral port while its Via and
+   * Contact name its listening port (RFC 3261 18.1.1): the NAT maps only the
+   * connection, and requests come back over it, so on TCP bindings the address
+   * alone decides and the connection's public endpoint is written.
+   */
+  constexpr bool matches(const sip::host_port& hp, const endpoint& ep, std::uint16_t default_port) const noexcept {
     if (hp.kind != sip::host_kind::ipv4 && hp.kind != sip::host_kind::ipv6) return false;
     const auto ip = hp.ip();
-    return ip && *ip == ep.address && hp.port_or(default_port) == ep.port;
+    if (!ip || *ip != ep.address) return false;
+    return binding_.transport == transport::tcp || hp.port_or(default_port) == ep.port;
   }
 
   /// Replaces `host[:port]` of `hp` by `to`. A written port is always written;
@@ -257,9 +268,15 @@ class basic_rewriter {
   /// Rewrites one URI (a view into the message) when its host:port is `from`.
   /// Non-SIP URIs (tel:, ...) and domain names are left alone.
   constexpr bool rewrite_uri_text(std::string_view text, const endpoint& from, const endpoint& to,
-                                  rewrite_result&) noexcept {
+                                  rewrite_result& r, bool strict = false) noexcept {
     sip::uri u;
-    if (sip::parse_uri(text, u).ec != sip::errc::ok || !u.is_sip()) return true;
+    if (const sip::parse_result pr = sip::parse_uri(text, u); pr.ec != sip::errc::ok) {
+      if (!strict) return true;  // Request-URI, From/To, extra headers: not ours to judge (e.g. unbracketed IPv6)
+      r = fail(rewrite_status::malformed, static_cast<std::uint32_t>(text.data() - msg_text_.data()) + pr.offset);
+      r.sip_error = pr.ec;
+      return false;
+    }
+    if (!u.is_sip()) return true;
     if (matches(u.host, from, u.default_port())) replace_host_port(u.host, to, u.default_port());
     return true;
   }
@@ -281,16 +298,17 @@ class basic_rewriter {
     if (outbound) return true;
     // Inbound: the server echoes what it saw (RFC 3581): received= the public
     // address, rport= the public port. Restore them when they are our mapping.
-    bool received_ours = false;
+    bool received_ours = false, received_other = false;
     if (auto rec = v.find_param("received")) {
       const auto ip = ip_address::parse(strip_brackets(rec->value));
+      received_other = !(ip && *ip == from.address);
       if (ip && *ip == from.address) {
         received_ours = true;
         const std::string_view addr = strip_brackets(rec->value);
         (void)plan_.replace(addr, to.address.to_text().view());
       }
     }
-    if (auto rp = v.find_param("rport"); rp && !rp->value.empty() && (sent_by || received_ours)) {
+    if (auto rp = v.find_param("rport"); rp && !rp->value.empty() && (received_ours || (sent_by && !received_other))) {
       const auto port = parse_port(rp->value);
       if (port && *port == from.port) {
         char digits[max_decimal_digits];
@@ -312,7 +330,7 @@ class basic_rewriter {
       sip::contact c;
       while (list.next(c)) {
         if (c.wildcard) continue;
-        if (!rewrite_uri_text(c.address.uri, from, to, r)) return false;
+        if (!rewrite_uri_text(c.address.uri, from, to, r, true)) return false;  // a Contact we cannot read is malformed
       }
       if (list.status().ec != sip::errc::ok) {
         r = fail(rewrite_status::malformed, h.value.offset + list.status().offset);
@@ -338,6 +356,24 @@ class basic_rewriter {
     return true;
   }
 
+  /// Protected and already handled headers are never taken from policy::extra_headers, nor one named twice.
+  constexpr bool extra_header_allowed(sip::header_id id, std::size_t index) const noexcept {
+    using sip::header_id;
+    switch (id) {
+      case header_id::call_id: case header_id::cseq: case header_id::authorization:
+      case header_id::proxy_authorization: case header_id::via: case header_id::contact:
+      case header_id::content_length: return false;
+      case header_id::from: case header_id::to: if (policy_.rewrites(rewrite_from_to)) return false; break;
+      default: break;
+    }
+    for (std::size_t j = 0; j < index; ++j) {
+      const std::string_view other = policy_.extra_headers[j];
+      if (id != header_id::unknown ? sip::lookup_header(other) == id : ascii::iequals(other, policy_.extra_headers[index]))
+        return false;
+    }
+    return true;
+  }
+
   // --- SDP -------------------------------------------------------------------
   template <class MapMedia>
   constexpr bool plan_sdp(MapMedia& map_media, rewrite_result& r) noexcept {
@@ -345,7 +381,7 @@ class basic_rewriter {
     if (ct == nullptr || msg_.body.length == 0) return true;
     const std::string_view body = msg_.body.in(msg_text_);
     const sdp::sdp_body located = sdp::find_sdp_body(ct->value.in(msg_text_), body);
-    if (located.ec == sdp::errc::not_sdp) return true;
+    if (located.ec == sdp::errc::not_sdp || located.ec == sdp::errc::no_sdp_part) return true;
     if (!located.ok()) {
       r = fail(rewrite_status::malformed, msg_.body.offset + located.offset);
       r.sdp_error = located.ec;
@@ -353,7 +389,8 @@ class basic_rewriter {
     }
     const sdp::parse_result sr = sdp::parse_sdp(located.sdp, sdp_);
     if (sr.ec != sdp::errc::ok) {
-      r = fail(rewrite_status::malformed, msg_.body.offset + located.range.offset + sr.offset);
+      const bool capacity = sr.ec == sdp::errc::too_many_media || sr.ec == sdp::errc::too_many_attributes;
+      r = fail(capacity ? rewrite_status::no_fit : rewrite_status::malformed, msg_.body.offset + located.range.offset + sr.offset);
       r.sdp_error = sr.ec;
       return false;
     }
@@ -363,8 +400,8 @@ class basic_rewriter {
     auto ours = [&](const sdp::net_address& a) { return a.present() && a.ip && *a.ip == inside.address; };
 
     // o= and session c= name the phone itself; each line is rewritten for what it is.
-    if (ours(sdp_.origin)) (void)plan_.replace(sdp_.origin.address, outside_ip.to_text().view());
-    if (ours(sdp_.connection)) (void)plan_.replace(sdp_.connection.address, outside_ip.to_text().view());
+    if (ours(sdp_.origin)) replace_sdp_address(sdp_.origin, outside_ip);
+    if (ours(sdp_.connection)) replace_sdp_address(sdp_.connection, outside_ip);
 
     // A re-INVITE/UPDATE inside a dialog replaces the call's media pinholes.
     if (in_dialog_offer() && !remove_call_media()) {
@@ -380,6 +417,7 @@ class basic_rewriter {
       const bool explicit_rtcp = m.rtcp.has_rtcp();
       const bool rtcp_ours = !explicit_rtcp || !m.rtcp.has_address() || ours(m.rtcp);
       const bool rtcp_next = !explicit_rtcp || (m.rtcp.port == m.port + 1 && rtcp_ours);
+      const bool rtcp_mux = explicit_rtcp && rtcp_ours && m.rtcp.port == m.port;  // RFC 5761: RTCP on the RTP port
       const std::optional<endpoint> rtp_out = map_media(rtp_in, rtcp_next);
       if (!rtp_out) {
         r = fail(rewrite_status::media_unavailable, msg_.body.offset + located.range.offset + sdp_.offset_of(m.port_text));
@@ -387,13 +425,17 @@ class basic_rewriter {
       }
       char digits[max_decimal_digits];
       (void)plan_.replace(m.port_text, std::string_view(digits, format_decimal(rtp_out->port, digits)));
-      if (m.connection.present() && ours(m.connection))
-        (void)plan_.replace(m.connection.address, rtp_out->address.to_text().view());
+      if (m.connection.present() && ours(m.connection)) replace_sdp_address(m.connection, rtp_out->address);
       if (!add_media_expectation(expectation_kind::rtp, *rtp_out, rtp_in)) {
         r = no_fit_expectations();
         return false;
       }
       if (!rtcp_ours) continue;  // RTCP goes elsewhere (another host): not ours to open
+      if (rtcp_mux) {  // RTCP shares the RTP port and its pinhole
+        (void)plan_.replace(m.rtcp.port_text, std::string_view(digits, format_decimal(rtp_out->port, digits)));
+        if (m.rtcp.has_address()) replace_sdp_address(m.rtcp, rtp_out->address);
+        continue;
+      }
       const endpoint rtcp_in{inside.address, explicit_rtcp ? m.rtcp.port : static_cast<std::uint16_t>(m.port + 1)};
       std::optional<endpoint> rtcp_out;
       if (rtcp_next) {
@@ -408,15 +450,22 @@ class basic_rewriter {
       }
       if (explicit_rtcp) {
         (void)plan_.replace(m.rtcp.port_text, std::string_view(digits, format_decimal(rtcp_out->port, digits)));
-        if (m.rtcp.has_address()) (void)plan_.replace(m.rtcp.address, rtcp_out->address.to_text().view());
+        if (m.rtcp.has_address()) replace_sdp_address(m.rtcp, rtcp_out->address);
       }
-      if (m.port == 65535 && rtcp_next) continue;  // no port after 65535 for RTCP
+      if ((m.port == 65535 || rtp_out->port == 65535) && rtcp_next) continue;  // no port after 65535 for RTCP
       if (!add_media_expectation(expectation_kind::rtcp, *rtcp_out, rtcp_in)) {
         r = no_fit_expectations();
         return false;
       }
     }
     return true;
+  }
+
+  /// Replaces an SDP address; when the NAT changes the family (NAT64-style
+  /// bindings) the `<addrtype>` (IP4/IP6) is rewritten with it.
+  constexpr void replace_sdp_address(const sdp::net_address& a, const ip_address& to) noexcept {
+    if (a.ip && a.ip->family() != to.family()) (void)plan_.replace(a.addrtype, to.is_v4() ? "IP4" : "IP6");
+    (void)plan_.replace(a.address, to.to_text().view());
   }
 
   constexpr bool add_media_expectation(expectation_kind k, const endpoint& outside, const endpoint& inside) noexcept {
