@@ -2145,3 +2145,27 @@ TEST_CASE("SDP: an IPv6 phone behind a NAT64-style IPv4 binding gets IP4 written
   sipalg::alg::rewriter rw2;
   CHECK(rw2.plan(got, b).status == sipalg::alg::rewrite_status::unchanged);
 }
+
+TEST_CASE("SDP without Content-Type (seen in captures) is still recognised by its v=0 line", "[rewriter][sdp]") {
+  const std::string body = "v=0\r\no=- 1 1 IN IP4 192.168.2.100\r\ns=-\r\nc=IN IP4 192.168.2.100\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  const std::string msg = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 1.1.1.2:5060;branch=z9hG4bK5\r\nCall-ID: d\r\nCSeq: 1 INVITE\r\n"
+                          "Contact: <sip:200@192.168.2.100:5060>\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  sipalg::alg::binding b;
+  b.inside = *sipalg::endpoint::parse("192.168.2.100:5060");
+  b.outside = *sipalg::endpoint::parse("2.2.2.2:5060");
+  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
+  sipalg::alg::rewriter rw;
+  REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
+  std::vector<char> out(rw.edits().result_size());
+  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
+  const std::string got(out.data(), ar.size);
+  CHECK(got.find("c=IN IP4 2.2.2.2\r\n") != std::string::npos);
+  CHECK(got.find("Content-Length: " + std::to_string(body.size() - 12) + "\r\n") != std::string::npos);
+  CHECK(rw.expectations().size() == 2);
+  // A non-SDP body without Content-Type stays untouched.
+  const std::string text = "MESSAGE sip:1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK6\r\nCall-ID: e\r\n"
+                           "CSeq: 1 MESSAGE\r\nContent-Length: 20\r\n\r\nc=IN IP4 192.168.2.1";
+  sipalg::alg::rewriter rw2;
+  CHECK(rw2.plan(text, b).status == sipalg::alg::rewrite_status::unchanged);
+}

@@ -378,9 +378,14 @@ class basic_rewriter {
   template <class MapMedia>
   constexpr bool plan_sdp(MapMedia& map_media, rewrite_result& r) noexcept {
     const sip::header* ct = msg_.find(sip::header_id::content_type);
-    if (ct == nullptr || msg_.body.length == 0) return true;
+    if (msg_.body.length == 0) return true;
     const std::string_view body = msg_.body.in(msg_text_);
-    const sdp::sdp_body located = sdp::find_sdp_body(ct->value.in(msg_text_), body);
+    // RFC 3261 20.15 requires Content-Type with a body, but some phones omit it
+    // on SDP (seen in captures): a body that starts like SDP is taken as SDP.
+    const bool looks_like_sdp = body.starts_with("v=0\r\n") || body.starts_with("v=0\n");
+    if (ct == nullptr && !looks_like_sdp) return true;
+    const sdp::sdp_body located = ct != nullptr ? sdp::find_sdp_body(ct->value.in(msg_text_), body)
+                                                : sdp::find_sdp_body("application/sdp", body);
     if (located.ec == sdp::errc::not_sdp || located.ec == sdp::errc::no_sdp_part) return true;
     if (!located.ok()) {
       r = fail(rewrite_status::malformed, msg_.body.offset + located.offset);
