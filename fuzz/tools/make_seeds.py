@@ -196,6 +196,48 @@ def main():
                    b"\x01\x00\x49\x00\x00\x03\x02\x00\x07\x04\x10\x00\x33\x63\x21\x43\x00\x00\x03\r\n--unique-boundary-1--\r\n")
         s.add("sdp_multipart", wrapped, f"{src} in multipart/mixed (wrapper ours)", lic)
 
+    # NAT engine: packet records (see fuzz/nat_engine.cpp) around the golden messages.
+    g = {d.name: {n: (d / n).read_bytes() for n in ("before.sip", "after.sip")}
+         for d in sorted((args.shared / "golden").glob("*")) if (d / "before.sip").is_file()}
+    def rec(header, payload=b""):
+        return b"@" + header.encode() + b"\n" + payload + b"\n"
+    pub = "203.0.113.1"
+    fanvil = (rec("lan 192.168.0.31:5010 > 193.233.5.201:5060 udp", g["seed-fanvil-register"]["before.sip"]) +
+              rec("tick 1") +
+              rec(f"wan 193.233.5.201:5060 > {pub}:5010 udp", g["seed-fanvil-register-200"]["before.sip"]) +
+              rec("tick 30") +
+              rec(f"wan 193.233.5.201:5060 > {pub}:5010 udp", g["seed-fanvil-incoming-invite"]["before.sip"]) +
+              rec(f"wan 193.233.5.201:30000 > {pub}:5010 udp", b"\x80\x00\x00\x01" + b"\x00" * 8))
+    spa = (rec("lan 192.168.20.100:5060 > 207.252.1.148:5060 udp", g["seed-spa-register"]["before.sip"]) +
+           rec("tick 2") +
+           rec("lan 192.168.20.100:5060 > 207.252.1.148:5060 udp", g["seed-spa-invite"]["before.sip"]) +
+           rec(f"wan 207.252.1.148:5060 > {pub}:5060 udp", g["seed-fanvil-register-200"]["before.sip"]) +
+           rec(f"wan 207.252.1.148:40000 > {pub}:5000 udp", b"\x80" + b"\x00" * 11) +
+           rec(f"wan 198.51.100.77:40002 > {pub}:5002 udp", b"\x80" + b"\x00" * 11) +
+           rec("tick 200") + rec("sweep 300") +
+           rec("lan 192.168.20.100:5060 > 207.252.1.148:5060 udp", g["seed-spa-register"]["after.sip"]))
+    ros = g["seed-routeros-invite"]["before.sip"]
+    half = len(ros) // 2
+    tcp = (rec("lan 192.168.2.100:5050 > 1.1.1.2:5060 tcp S seq=1000") +
+           rec(f"wan 1.1.1.2:5060 > {pub}:5050 tcp SA seq=5000 ack=1001") +
+           rec("lan 192.168.2.100:5050 > 1.1.1.2:5060 tcp A seq=1001 ack=5001") +
+           rec("lan 192.168.2.100:5050 > 1.1.1.2:5060 tcp PA seq=1001 ack=5001", ros[:half]) +
+           rec(f"lan 192.168.2.100:5050 > 1.1.1.2:5060 tcp PA seq={1001 + half} ack=5001", ros[half:] + ros) +
+           rec(f"wan 1.1.1.2:5060 > {pub}:5050 tcp PA seq=5001 ack={1001 + 2 * len(ros) + 40}",
+               g["seed-fanvil-register-200"]["before.sip"]) +
+           rec("lan 192.168.2.100:5050 > 1.1.1.2:5060 tcp FA seq=9000 ack=9000"))
+    misc = (rec("lan 192.168.2.100:5060 > 1.1.1.2:5060 udp room=0", ros) +
+            rec("lan 192.168.2.100:5060 > 1.1.1.2:5060 udp frag", ros[:64]) +
+            rec("lan 192.168.2.100:5060 > 10.8.0.9:5060 udp", ros) +
+            rec("pub 203.0.113.99") +
+            rec("lan 192.168.2.100:5060 > 1.1.1.2:5060 udp nosum", ros) +
+            rec("wan 1.1.1.2:5060 > 203.0.113.99:5060 udp", g["seed-fanvil-register-200"]["before.sip"]) +
+            rec("raw lan", bytes.fromhex("4500001c0001000040110000c0a80164010101021388138800080000")))
+    for name, seq in (("fanvil", fanvil), ("spa", spa), ("tcp", tcp), ("misc", misc)):
+        for mode in (None, 1, 2, 4, 8, 16):
+            data = (b"" if mode is None else ctl(mode)) + seq
+            s.add("nat_engine", data, f"golden messages as packets ({name}, mode {mode})", OURS)
+
     rows = []
     for t in targets:
         d = FUZZ / "corpus" / t
