@@ -11,6 +11,8 @@ SIPALG_APT_PACKAGES=(
   libfmt-dev libcli11-dev nlohmann-json3-dev     # examples (sipalg CLI)
   libpcap-dev                                    # sipalg pcap
   libbenchmark-dev                               # benchmarks
+  sip-tester kamailio iproute2 tcpdump           # e2e test: sipp phones, kamailio registrar, namespaces
+  tshark                                         # sipalg pcap test: the output dissects without errors
 )
 
 # sipalg_install_deps [extra packages...]: set SIPALG_SKIP_DEPS=1 to skip.

@@ -25,6 +25,8 @@ configs=("$@")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export CTEST_OUTPUT_ON_FAILURE=1
+# In CI a missing e2e tool (sipp, kamailio, ...) is a failure, not a skip.
+if [[ ${CI:-} == true ]]; then export SIPALG_E2E_REQUIRED=${SIPALG_E2E_REQUIRED:-1}; fi
 
 summary=()
 total_passed=0
@@ -65,6 +67,12 @@ run_config() {
     total_failed=$((total_failed + 1))
   fi
   ((rc == 0)) || status=1
+  # The end-to-end scenario table (ctest does not show a passing test's output).
+  local e2e=$dir/tests/e2e/work/results.txt
+  if [[ -f $e2e ]]; then
+    echo "=== $name: end-to-end scenarios (tests/e2e)"
+    cat "$e2e"
+  fi
   summary+=("$name: $line ($((SECONDS - start)) s)")
 }
 
