@@ -127,6 +127,17 @@ template <std::size_t N>
   std::size_t k = us + 1;
   while (k < end && has_class(b[k], cc_scheme)) ++k;
   if (k == end || b[k] != ':') return fail(errc::bad_request_uri, k);
+#ifdef SIPALG_SIP_SIMD16
+  if (!std::is_constant_evaluated()) {
+    while (end - k >= 16) {
+      if (const unsigned stop = simd::uri_stop_mask(b + k); stop != 0) {
+        k += static_cast<unsigned>(std::countr_zero(stop));
+        break;
+      }
+      k += 16;
+    }
+  }
+#endif
   while (k < end && has_class(b[k], cc_uri)) ++k;
   const std::size_t ue = k;
   if (k == end) return fail(errc::bad_version, end);  // no SP after the URI: version missing
@@ -268,18 +279,28 @@ template <std::size_t N>
       break;
     }
     if (next - ns > opt.max_line_length) return fail(errc::line_too_long, ns);
-    while (vs < ve && detail::is_lws(b[vs])) ++vs;      // a value that starts on a continuation line
-    while (ve > vs && detail::is_lws(b[ve - 1])) --ve;  // trailing WSP (and folds)
-    if (vs > ve) vs = ve;
+    if (vs < ve && (b[vs] == '\r' || b[vs] == '\n'))  // a value that starts on a continuation line
+      while (vs < ve && detail::is_lws(b[vs])) ++vs;
+    while (ve > vs && static_cast<unsigned char>(b[ve - 1]) <= ' ' && detail::is_lws(b[ve - 1])) --ve;  // trailing LWS
     if (!m.headers.push_back(header{id,
                                     {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(ne - ns)},
                                     {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(ve - vs)},
                                     {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(next - ns)}}))
       return fail(errc::too_many_headers, ns);
     if (id == header_id::content_length) {
-      std::uint32_t len = 0;
-      const parse_result r = parse_content_length(std::string_view(b + vs, ve - vs), len);
-      if (!r) return fail(r.ec, vs + r.offset);
+      // Fast path for plain digits; parse_content_length() names the error otherwise.
+      std::uint64_t v = 0;
+      bool digits = ve > vs && ve - vs <= 10;
+      for (std::size_t k = vs; digits && k < ve; ++k) {
+        const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(b[k])) - '0';
+        digits = d <= 9;
+        v = v * 10 + d;
+      }
+      std::uint32_t len = static_cast<std::uint32_t>(v);
+      if (!digits || v > 0xFFFFFFFFull) {
+        const parse_result r = parse_content_length(std::string_view(b + vs, ve - vs), len);
+        if (!r) return fail(r.ec, vs + r.offset);
+      }
       if (m.content_length) {
         if (*m.content_length != len) return fail(errc::conflicting_content_length, ns);
       } else {

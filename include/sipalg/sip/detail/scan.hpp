@@ -41,6 +41,13 @@ SIPALG_ALWAYS_INLINE unsigned colon_control_mask(const char* p) noexcept {
   const auto m = (v == ':') | (v < 14);
   return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<i8x16>(m)));
 }
+/// Bit i set when p[i] cannot continue a Request-URI: <= 0x20, >= 0x7F, '<', '>', '"' or '`'.
+SIPALG_ALWAYS_INLINE unsigned uri_stop_mask(const char* p) noexcept {
+  u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  const auto m = (v <= 0x20) | (v >= 0x7F) | (v == '<') | (v == '>') | (v == '"') | (v == '`');
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<i8x16>(m)));
+}
 }  // namespace simd
 #endif
 
