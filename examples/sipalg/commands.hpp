@@ -14,4 +14,9 @@ void add_parse_command(CLI::App& app);
 /// `sipalg rewrite ... IN [OUT]`: run the ALG rewriter on one SIP message (examples/sipalg/rewrite_command.cpp).
 void add_rewrite_command(CLI::App& app);
 
+/// `sipalg pcap --lan PREFIX --public ADDRESS ... IN OUT`: replay a LAN-side capture through the NAT
+/// and ALG, write the WAN-side capture, print the table of changes (examples/sipalg/pcap_command.cpp).
+/// Built when libpcap and fmt are found (SIPALG_HAVE_PCAP).
+void add_pcap_command(CLI::App& app);
+
 }  // namespace sipalg::cli

@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   sipalg::cli::add_parse_command(app);
   sipalg::cli::add_rewrite_command(app);
+#ifdef SIPALG_HAVE_PCAP
+  sipalg::cli::add_pcap_command(app);
+#endif
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

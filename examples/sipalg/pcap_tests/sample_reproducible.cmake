@@ -1,0 +1,10 @@
+# ctest driver (cmake -P): regenerates the bundled capture and compares it with the committed one.
+execute_process(COMMAND "${TOOL}" make-sample "${GOLDEN}" "${OUT}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "make-sample failed (${rc}): ${err}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${OUT}" "${COMMITTED}" RESULT_VARIABLE diff)
+if(NOT diff EQUAL 0)
+  message(FATAL_ERROR "${OUT} differs from ${COMMITTED}: regenerate it with\n  ${TOOL} make-sample ${GOLDEN} ${COMMITTED}\nand commit it (after reviewing the change)")
+endif()
+message(STATUS "ok: ${COMMITTED} is reproducible")

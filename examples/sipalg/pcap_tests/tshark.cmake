@@ -1,0 +1,38 @@
+# ctest driver (cmake -P): `sipalg pcap` on the sample, then Wireshark's dissectors on IN and OUT:
+# no malformed packet and no expert error, every SIP message dissected as SIP (SIP_COUNT), the SDP
+# ones as SDP (SDP_COUNT), and the media as RTP/RTCP through the SDP the ALG rewrote (RTP_COUNT,
+# RTCP_COUNT). Prints "SKIPPED: ..." (the test's SKIP_REGULAR_EXPRESSION) when tshark is absent.
+find_program(TSHARK tshark)
+if(NOT TSHARK)
+  message(STATUS "SKIPPED: tshark not found (Debian: tshark)")
+  return()
+endif()
+get_filename_component(_dir "${OUT}" DIRECTORY)
+file(MAKE_DIRECTORY "${_dir}")
+separate_arguments(ARGS UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND "${SIPALG}" pcap ${ARGS} "${IN}" "${OUT}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "sipalg pcap exited ${rc}:\n${out}\n${err}")
+endif()
+# tshark writes its profile/cache under HOME: keep it in the build tree.
+set(ENV{HOME} "${_dir}")
+function(tshark_count file filter expected)
+  execute_process(COMMAND "${TSHARK}" -n -r "${file}" -o "sip.tcp.port:5060" -Y "${filter}"
+                  RESULT_VARIABLE trc OUTPUT_VARIABLE tout ERROR_VARIABLE terr)
+  if(NOT trc EQUAL 0)
+    message(FATAL_ERROR "tshark -Y '${filter}' ${file} failed (${trc}): ${terr}")
+  endif()
+  string(REGEX MATCHALL "\n" lines "${tout}")
+  list(LENGTH lines n)
+  if(NOT n EQUAL expected)
+    message(FATAL_ERROR "${file}: -Y '${filter}' gives ${n} packets, expected ${expected}:\n${tout}")
+  endif()
+  message(STATUS "${file}: ${filter}: ${n}")
+endfunction()
+foreach(f "${IN}" "${OUT}")
+  tshark_count("${f}" "_ws.malformed || _ws.expert.severity == error" 0)
+  tshark_count("${f}" "sip" ${SIP_COUNT})
+  tshark_count("${f}" "sdp" ${SDP_COUNT})
+  tshark_count("${f}" "rtp" ${RTP_COUNT})
+  tshark_count("${f}" "rtcp" ${RTCP_COUNT})
+endforeach()
