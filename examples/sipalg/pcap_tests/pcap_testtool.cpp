@@ -6,7 +6,10 @@
 //                                   with the flag, as the LAN side of a router without SIP ALG would see it
 //   convert IN OUT FORM             re-encapsulates an Ethernet capture: vlan, qinq, sll, sll2, raw, null,
 //                                   or dlt:N (frames unchanged, link type N: for the unknown-link-type test)
+//   make-tcp-sample LAN WAN         SIP over TCP through the reference engine: the LAN-side capture and
+//                                   the WAN-side capture `sipalg pcap` must reproduce (see make_tcp_sample)
 //   check OUT GOLDEN_DIR            checks a `sipalg pcap` output of the sample (WAN side), see check()
+//   compare A B                     frame-by-frame equality of two captures
 //   fuzz IN                         replays IN cut at every byte offset and with header bytes flipped
 //                                   (fixed seed) in-process: exit status 0 or 1, a summary or an error
 //
@@ -296,6 +299,127 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
   return 0;
 }
 
+// ------------------------------------------------------------------ SIP over TCP, built with the engine
+/// A TCP segment with valid checksums.
+bytes tcp_packet(std::uint32_t src, std::uint16_t sport, std::uint32_t dst, std::uint16_t dport, std::uint32_t seq,
+                 std::uint32_t ack, std::uint8_t flags, std::string_view payload, std::uint16_t ip_id, std::uint8_t ttl) {
+  bytes p(40 + payload.size());
+  p[0] = 0x45;
+  put16(p, 2, static_cast<std::uint16_t>(p.size()));
+  put16(p, 4, ip_id);
+  p[6] = 0x40;  // DF
+  p[8] = ttl;
+  p[9] = 6;
+  put32(p, 12, src);
+  put32(p, 16, dst);
+  put16(p, 20, sport);
+  put16(p, 22, dport);
+  put32(p, 24, seq);
+  put32(p, 28, ack);
+  p[32] = 5 << 4;
+  p[33] = flags;
+  put16(p, 34, 64240);
+  std::memcpy(p.data() + 40, payload.data(), payload.size());
+  sipalg::nat::packet_view pv;
+  if (!sipalg::nat::packet_view::parse(p, pv, {.verify_ip_checksum = false}).ok()) die("tcp_packet: bad packet");
+  pv.ip().update_header_checksum();
+  pv.update_l4_checksum();
+  return p;
+}
+
+/**
+ * SIP over TCP between phone 192.168.2.100:49200 and 1.1.1.2:5060 (REGISTER, INVITE with SDP,
+ * 100 Trying + 200 OK in one segment, ACK, BYE, 200 OK, FIN), made by running the reference
+ * engine as the router: the phone's segments are written as sent (LAN) and as the engine
+ * translates them (WAN); the server's are written as sent (WAN, acknowledging the translated
+ * byte stream) and as the engine delivers them (LAN). `sipalg pcap` on the LAN file must
+ * reproduce the WAN file exactly. Engine: lan 192.168.2.0/24, public 2.2.2.2, defaults otherwise.
+ */
+int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
+  using namespace sipalg;
+  nat::engine_config cfg;
+  cfg.public_address = *ip_address::parse_v4("2.2.2.2");
+  cfg.lan = *nat::ipv4_prefix::parse("192.168.2.0/24");
+  auto eng = std::make_unique<nat::engine>(cfg);
+  const std::uint32_t phone = v4("192.168.2.100"), server = v4("1.1.1.2"), pub = v4("2.2.2.2");
+  std::vector<record> lan, wan;
+  bytes buf(65535 + 64);
+  std::uint32_t phone_seq = 1000000, server_seq = 7000000;   // next sequence numbers, each in its sender's space
+  std::uint32_t phone_wan_next = 0, server_lan_next = 0;     // what each receiver has seen, in its own space
+  std::uint16_t phone_id = 0x3d00, server_id = 0x5e00;
+  auto seg_len = [](const bytes& ip, std::uint8_t flags) {
+    const std::size_t payload = ip.size() - 20 - (ip[32] >> 4) * 4u;
+    return static_cast<std::uint32_t>(payload + ((flags & 0x03) != 0 ? 1 : 0));  // SYN/FIN count as one
+  };
+  auto run = [&](const bytes& in, nat::side from, std::uint64_t usec) {
+    std::copy(in.begin(), in.end(), buf.begin());
+    const auto r = eng->process(buf, in.size(), from, sample_base + usec / 1000000);
+    if (r.action != nat::verdict::forward) die("make-tcp-sample: the engine dropped a segment");
+    return bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.length));
+  };
+  auto phone_send = [&](std::uint64_t usec, std::uint8_t flags, std::string_view payload) {
+    const bytes p = tcp_packet(phone, 49200, server, 5060, phone_seq, server_lan_next, flags, payload, phone_id++, 64);
+    lan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, p)});
+    const bytes w = run(p, nat::side::lan, usec);
+    wan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, w)});
+    phone_wan_next = (std::uint32_t{w[24]} << 24 | std::uint32_t{w[25]} << 16 | std::uint32_t{w[26]} << 8 | w[27]) + seg_len(w, flags);
+    phone_seq += seg_len(p, flags);
+  };
+  auto server_send = [&](std::uint64_t usec, std::uint8_t flags, std::string_view payload) {
+    const bytes w = tcp_packet(server, 5060, pub, 49200, server_seq, phone_wan_next, flags, payload, server_id++, 55);
+    wan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, w)});
+    const bytes l = run(w, nat::side::wan, usec);
+    lan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, l)});
+    server_lan_next = (std::uint32_t{l[24]} << 24 | std::uint32_t{l[25]} << 16 | std::uint32_t{l[26]} << 8 | l[27]) + seg_len(l, flags);
+    server_seq += seg_len(w, flags);
+  };
+  constexpr std::uint8_t syn = 0x02, ack = 0x10, psh_ack = 0x18, fin_ack = 0x11;
+  const std::string dialog = "From: 200 <sip:200@1.1.1.2>;tag=77a1\nTo: <sip:89052073578@1.1.1.2>";
+  const std::string call = "Call-ID: tcp-4711@192.168.2.100\n";
+  phone_send(0, syn, "");
+  server_send(30000, syn | ack, "");
+  phone_send(31000, ack, "");
+  phone_send(40000, psh_ack, with_length(crlf(
+      "REGISTER sip:1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt1;rport\n"
+      "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>\nCall-ID: reg-4711@192.168.2.100\nCSeq: 1 REGISTER\n"
+      "Contact: <sip:200@192.168.2.100:49200;transport=tcp>\nExpires: 3600\nMax-Forwards: 70\nContent-Length: @\n\n")));
+  server_send(80000, psh_ack, with_length(crlf(
+      "SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt1;rport=49200;received=2.2.2.2\n"
+      "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>;tag=s1\nCall-ID: reg-4711@192.168.2.100\nCSeq: 1 REGISTER\n"
+      "Contact: <sip:200@2.2.2.2:49200;transport=tcp>;expires=3600\nContent-Length: @\n\n")));
+  phone_send(81000, ack, "");
+  const std::string offer = crlf("v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\n"
+                                 "m=audio 10040 RTP/AVP 8\na=rtpmap:8 PCMA/8000\na=rtcp:10041\n");
+  phone_send(2000000, psh_ack, with_length(crlf(
+      "INVITE sip:89052073578@1.1.1.2 SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt2;rport\n" + dialog +
+      "\n" + call + "CSeq: 1 INVITE\nContact: <sip:200@192.168.2.100:49200;transport=tcp>\n"
+      "Content-Type: application/sdp\nMax-Forwards: 70\nContent-Length: @\n\n") + offer));
+  const std::string answer = crlf("v=0\no=- 2 2 IN IP4 1.1.1.2\ns=-\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20010 RTP/AVP 8\n"
+                                  "a=rtpmap:8 PCMA/8000\n");
+  const std::string via2 = "Via: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt2;rport=49200;received=2.2.2.2\n";
+  server_send(2030000, psh_ack,
+              with_length(crlf("SIP/2.0 100 Trying\n" + via2 + dialog + "\n" + call + "CSeq: 1 INVITE\nContent-Length: @\n\n")) +
+                  with_length(crlf("SIP/2.0 200 OK\n" + via2 + dialog + ";tag=s2\n" + call +
+                                   "CSeq: 1 INVITE\nContact: <sip:89052073578@1.1.1.2;transport=tcp>\n"
+                                   "Content-Type: application/sdp\nContent-Length: @\n\n") + answer));
+  phone_send(2040000, psh_ack, with_length(crlf(
+      "ACK sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt3;rport\n" + dialog +
+      ";tag=s2\n" + call + "CSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: @\n\n")));
+  phone_send(9000000, psh_ack, with_length(crlf(
+      "BYE sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt4;rport\n" + dialog +
+      ";tag=s2\n" + call + "CSeq: 2 BYE\nMax-Forwards: 70\nContent-Length: @\n\n")));
+  server_send(9030000, psh_ack, with_length(crlf(
+      "SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt4;rport=49200;received=2.2.2.2\n" + dialog + ";tag=s2\n" +
+      call + "CSeq: 2 BYE\nContent-Length: @\n\n")));
+  phone_send(9031000, fin_ack, "");
+  server_send(9060000, fin_ack, "");
+  phone_send(9061000, ack, "");
+  write_capture(lan_out, DLT_EN10MB, lan, sample_base);
+  write_capture(wan_out, DLT_EN10MB, wan, sample_base);
+  fmt::print("wrote {} records to {} and {}\n", lan.size(), lan_out, wan_out);
+  return 0;
+}
+
 // ------------------------------------------------------------------ reading captures
 struct frame_in {
   pcap_pkthdr h;
@@ -488,6 +612,25 @@ int check(const std::string& path, const std::string& golden) {
   return failures == 0 ? 0 : 1;
 }
 
+/// Frame-by-frame equality of two captures (timestamps and bytes).
+int compare(const std::string& a, const std::string& b) {
+  int da = 0, db = 0;
+  const auto fa = read_capture(a, da), fb = read_capture(b, db);
+  expect(da == db, fmt::format("link types {} and {}", da, db));
+  expect(fa.size() == fb.size(), fmt::format("{} and {} frames", fa.size(), fb.size()));
+  for (std::size_t i = 0; i < std::min(fa.size(), fb.size()); ++i) {
+    expect(fa[i].h.ts.tv_sec == fb[i].h.ts.tv_sec && fa[i].h.ts.tv_usec == fb[i].h.ts.tv_usec,
+           fmt::format("frame {}: same timestamp", i));
+    if (fa[i].data == fb[i].data) continue;
+    std::size_t at = 0;
+    while (at < fa[i].data.size() && at < fb[i].data.size() && fa[i].data[at] == fb[i].data[at]) ++at;
+    expect(false, fmt::format("frame {}: {} and {} bytes, first difference at byte {}", i, fa[i].data.size(),
+                              fb[i].data.size(), at));
+  }
+  if (failures == 0) fmt::print("ok: {} frames identical\n", fa.size());
+  return failures == 0 ? 0 : 1;
+}
+
 // ------------------------------------------------------------------ fuzz-style sweep
 int run_one(const bytes& capture, std::string& report, std::string& error) {
   sipalg::tools::replay_options o;
@@ -557,10 +700,13 @@ int main(int argc, char** argv) {
   const std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 3 && a[0] == "make-sample") return make_sample(a[1], a[2], false);
   if (a.size() == 4 && a[0] == "make-sample" && a[3] == "--router-without-alg") return make_sample(a[1], a[2], true);
+  if (a.size() == 3 && a[0] == "make-tcp-sample") return make_tcp_sample(a[1], a[2]);
+  if (a.size() == 3 && a[0] == "compare") return compare(a[1], a[2]);
   if (a.size() == 4 && a[0] == "convert") return convert(a[1], a[2], a[3]);
   if (a.size() == 3 && a[0] == "check") return check(a[1], a[2]);
   if (a.size() == 2 && a[0] == "fuzz") return fuzz(a[1]);
   fmt::print(stderr,
-             "usage: pcap_testtool make-sample GOLDEN_DIR OUT [--router-without-alg] | convert IN OUT FORM | check OUT GOLDEN_DIR | fuzz IN\n");
+             "usage: pcap_testtool make-sample GOLDEN_DIR OUT [--router-without-alg] | make-tcp-sample LAN_OUT WAN_OUT |\n"
+             "       convert IN OUT FORM | check OUT GOLDEN_DIR | compare A B | fuzz IN\n");
   return 2;
 }
