@@ -203,3 +203,46 @@ TEST_CASE("framing: constexpr", "[sip][framing]") {
   static_assert(frame_message<8>("SIP/2.0 200 OK\r\nl: 2\r\n\r\no").ec == errc::need_more);
   SUCCEED();
 }
+
+TEST_CASE("framing: the verdict does not depend on how much has arrived", "[sip][framing]") {
+  // For every prefix of an input, the framer answers need_more or exactly what it answers for
+  // the whole input (fuzz/crashes/sip_framing/error-code-depends-on-segmentation).
+  const std::string req = "OPTIONS sip:a SIP/2.0\r\n";
+  const unsigned char fuzzed[] = {
+      0xff, 0xff, 0xff, 0x9f, 0xff, 0xff, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85,
+      0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85,
+      0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85,
+      0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x05, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85,
+      0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x00, 0x00, 0x61, 0x50, 0x00, 0x9e, 0xed, 0x80, 0x85,
+      0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0x85, 0xff, 0xfb, 0xff, 0xff, 0xff, 'S',  'I',  'P',  '/',
+      '2',  '.',  '0',  ' ',  '1',  '0',  '0',  ' ',  'T',  'r',  'y',  'i',  'n',  'g',  0xff, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xcc, 0xff, 0xf5, 0xff, 0xff, '(',  0xff, 0xff, 'U',  'P',  'D',  'A',  'T',
+      'E',  '\n', 0x0e, 0xab};
+  const std::vector<std::string> inputs = {
+      std::string(reinterpret_cast<const char*>(fuzzed), sizeof fuzzed),
+      req + "Subject: " + std::string(100, 'x') + std::string("\0", 1) + "\r\n\r\n",
+      req + "Subject: " + std::string(20, 'x') + "\r\n" + " " + std::string(80, 'y') + "\r\n\r\n",
+      req + "To: a\rb\r\n\r\n",
+      req + "Foo bar: x\r\nl: 0\r\n\r\n",
+      req + "Foo bar\r\n\r\n",
+      req + "X-1: a\r\nX-2: b\r\nX-3: c\r\nX-4: d\r\nX-5: e\r\nl: 0\r\n\r\n",
+      req + "Content-Length: 3\r\nl: 4\r\n\r\nabcd",
+      "SIP/2.0 999 Bad\r\nl: 0\r\n\r\n",
+      std::string(100, 'A') + " sip:a SIP/2.0\r\n\r\n",
+  };
+  parse_options o = parse_options::stream();
+  o.max_line_length = 64;
+  for (const std::string& in : inputs) {
+    INFO(in.substr(0, 40));
+    const framing_result whole = frame_message<4>(in, o);
+    CHECK(!whole.need_more());
+    for (std::size_t k = 0; k < in.size(); ++k) {
+      INFO("prefix " << k);
+      test::exact_copy c(std::string_view(in).substr(0, k));
+      const framing_result part = frame_message<4>(c.view(), o);
+      if (part.need_more()) continue;
+      CHECK(part.ec == whole.ec);
+      CHECK(part.length == whole.length);
+    }
+  }
+}

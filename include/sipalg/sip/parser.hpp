@@ -73,7 +73,8 @@ namespace detail {
 /// Error for input that ends inside the line starting at `line_start`.
 [[nodiscard]] constexpr parse_result unterminated(std::size_t line_start, std::size_t n,
                                                   const parse_options& opt) noexcept {
-  if (n - line_start > opt.max_line_length) return fail(errc::line_too_long, line_start);
+  // n - line_start bytes and no terminator yet: the line will be at least one byte longer.
+  if (n - line_start >= opt.max_line_length) return fail(errc::line_too_long, line_start);
   return fail(errc::unterminated_head, n);
 }
 
@@ -180,6 +181,8 @@ template <std::size_t N>
   std::size_t e = p + find_head_special(b + p, b + n);
   std::size_t next = 0;
   if (e == n) return unterminated(p, n, opt);
+  // Too long whatever the byte at e is: the same verdict as with fewer bytes received (framing).
+  if (e - p >= opt.max_line_length) return fail(errc::line_too_long, p);
   if (b[e] == '\0') return fail(errc::nul_in_head, e);
   if (b[e] == '\r') {
     if (e + 1 == n) return unterminated(p, n, opt);
@@ -242,7 +245,8 @@ template <std::size_t N>
           // No colon on this line at all: missing_colon; a non-token byte before the colon: bad name.
           std::size_t k = p;
           while (k < n && b[k] != ':' && b[k] != '\n' && b[k] != '\r') ++k;
-          return fail((k < n && b[k] == ':') ? errc::bad_header_name : errc::missing_colon, p);
+          if (k == n) return unterminated(ns, n, opt);  // the colon may still come
+          return fail(b[k] == ':' ? errc::bad_header_name : errc::missing_colon, p);
         }
         id = lookup_header(b + ns, ne - ns);
       }
@@ -256,6 +260,7 @@ template <std::size_t N>
     for (;;) {
       q += find_head_special(b + q, b + n);
       if (q == n) return unterminated(ns, n, opt);
+      if (q - ns >= opt.max_line_length) return fail(errc::line_too_long, ns);  // as unterminated() would
       const char s = b[q];
       if (s == '\0') {
         if (q > vs && b[q - 1] == '\\') {  // quoted-pair "\" NUL (RFC 4475 3.1.1.2)
