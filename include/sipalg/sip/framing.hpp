@@ -53,7 +53,11 @@ struct [[nodiscard]] framing_result {
  *    processing on it): errc::missing_content_length, errc::message_too_large, the
  *    parse_message() errors of the head.
  *
- * A lone CR at the end yields need_more. Parses the head once per call (no state is kept), so
+ * Keep-alives are answered at once: a CRLF at the end of the received bytes is a 2-byte
+ * keep-alive frame (a pong must not wait for more data), so a CRLFCRLF ping split after its
+ * first CRLF comes out as two 2-byte keep-alive frames. Keep-alive frame boundaries therefore
+ * depend on segmentation (their bytes do not); message frames and errors do not. A lone CR at
+ * the end yields need_more. Parses the head once per call (no state is kept), so
  * callers that receive a large head in many small pieces re-scan it; bounded by max_message_size.
  */
 template <std::size_t MaxHeaders = 64>
