@@ -16,7 +16,12 @@ if [[ $# -eq 0 ]]; then
     '^floor/memchr_lines/(golden_spa_invite|corpus_invite_877)/' \
     '^sip_parse/[a-z0-9]+/(golden_spa_invite|golden_spa_register|golden_fanvil_register_200|corpus_invite_877)/' \
     '^sdp_parse/[a-z0-9]+/(golden_spa_invite|corpus_invite_877)/' \
-    '^sip_sdp_parse/[a-z0-9]+/(golden_spa_invite|corpus_invite_877)/'
+    '^sip_sdp_parse/[a-z0-9]+/(golden_spa_invite|corpus_invite_877)/' \
+    '^sip_parse_full/sipalg/(golden_spa_invite|corpus_invite_877)/' \
+    '^alg_(plan|rewrite)/sipalg/(golden_spa_invite|golden_spa_register|golden_fanvil_register_200)/' \
+    '^framing/sipalg/golden_stream/' \
+    '^nat_packet/sipalg/' \
+    '^conntrack_(lookup|churn)/sipalg/(10k|1M)/'
 fi
 command -v valgrind >/dev/null || { echo "valgrind not installed" >&2; exit 1; }
 tmp=$(mktemp -d)

@@ -159,11 +159,36 @@ void bm_churn(benchmark::State& st, std::uint32_t n) {
   if (failures || t.table->size() != n) st.SkipWithError("erase or insert failed");
 }
 
+/// The memory floor for the lookups: one independent read of a 64-byte line per iteration, in the
+/// same stride order, from a buffer as large as the table for n flows (flows + index). A lookup
+/// reads at least two such lines (its index slot, then the flow), so at 1M and 10M flows this
+/// shows what the machine's memory latency alone costs.
+void bm_random_line(benchmark::State& st, std::uint32_t n) {
+  conntrack_params p;
+  p.capacity = n;
+  const std::size_t bytes = std::size_t{64} * n + std::size_t{8} * conntrack_table::index_slots_for(p);
+  const std::size_t lines = bytes / 64;
+  std::vector<std::uint64_t> mem(lines * 8, 1);  // touched: every page is mapped
+  const std::size_t stride = stride_for(static_cast<std::uint32_t>(lines));
+  std::size_t j = 0;
+  std::uint64_t sum = 0;
+  const auto a0 = allocation_count();
+  for (auto _ : st) {
+    sum += mem[j * 8];
+    j += stride;
+    if (j >= lines) j -= lines;
+  }
+  benchmark::DoNotOptimize(sum);
+  finish(st, 0, a0);
+  st.counters["memory_MB"] = static_cast<double>(bytes) / 1e6;
+}
+
 const register_benchmarks reg([](const context&) {
   for (std::uint32_t n : {10'000u, 1'000'000u, 10'000'000u}) {
     const std::string sz = n >= 1'000'000 ? std::to_string(n / 1'000'000) + "M" : std::to_string(n / 1000) + "k";
     add("conntrack_lookup/sipalg/" + sz, [n](benchmark::State& st) { bm_lookup(st, n); });
     add("conntrack_lookup_batch8/sipalg/" + sz, [n](benchmark::State& st) { bm_lookup_batch8(st, n); });
+    add("floor/random_line/" + sz, [n](benchmark::State& st) { bm_random_line(st, n); });
     add("conntrack_churn/sipalg/" + sz, [n](benchmark::State& st) { bm_churn(st, n); });
   }
 });

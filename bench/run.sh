@@ -57,6 +57,7 @@ args+=(--benchmark_out="$out/results.json" --benchmark_out_format=json)
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "uncommitted changes under include/: $(git -C "$repo" status --short -- include 2>/dev/null | wc -l) files"
   echo "cpu: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p') ($(nproc) cores online)"
   echo "hypervisor: $(lscpu | sed -n 's/^Hypervisor vendor:[[:space:]]*//p')"
   echo "kernel: $(uname -r)"
