@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's main job: installs what is missing on Debian 12, builds the tools
-# (Release, CMake preset "release") and runs the sipalg CLI on a golden SIP message.
-# Until the end-to-end demo exists (issue 7: `sipalg pcap` on a bundled capture), this
-# is `sipalg parse` on the INVITE of tests/data/golden/seed-routeros-invite.
+# (Release, CMake preset "release") and runs `sipalg pcap` on the bundled LAN-side capture
+# examples/data/sample-lan.pcap (two phones register, one calls: REGISTER/200 OK, INVITE with
+# SDP, RTP/RTCP both ways, BYE): it prints the before/after table and writes the WAN side.
 #
-# Usage: examples/demo.sh [MESSAGE_FILE]     from any directory.
+# Usage: examples/demo.sh [CAPTURE [sipalg pcap options...]]     from any directory.
+#        Without options: --lan 192.168.2.0/24 --public 2.2.2.2 --port-range 5060-65535 (the sample's network).
 # Environment: SIPALG_BUILD_ROOT (default <repo>/build), SIPALG_JOBS, SIPALG_SKIP_DEPS=1.
 set -euo pipefail
 
@@ -15,7 +16,12 @@ sipalg_install_deps
 
 build=${SIPALG_BUILD_ROOT:-$repo/build}/release
 jobs=${SIPALG_JOBS:-$(nproc 2>/dev/null || echo 2)}
-message=${1:-$repo/tests/data/golden/seed-routeros-invite/before.sip}
+capture=${1:-$repo/examples/data/sample-lan.pcap}
+shift $(($# > 0 ? 1 : 0))
+pcap_options=("$@")
+if ((${#pcap_options[@]} == 0)); then
+  pcap_options=(--lan 192.168.2.0/24 --public 2.2.2.2 --port-range 5060-65535)
+fi
 
 echo "=== building the tools in $build"
 mkdir -p "$build"
@@ -32,5 +38,7 @@ if [[ -z $cli ]]; then
   exit 1
 fi
 
-echo "=== sipalg parse ${message#"$repo"/}"
-"$cli" parse "$message"
+out=$build/$(basename "${capture%.*}")-wan.pcap
+echo "=== sipalg pcap ${pcap_options[*]} ${capture#"$repo"/} $out"
+"$cli" pcap "${pcap_options[@]}" "$capture" "$out"
+echo "=== the WAN side is in $out (open it next to ${capture#"$repo"/} in Wireshark)"
