@@ -2169,3 +2169,29 @@ TEST_CASE("SDP without Content-Type (seen in captures) is still recognised by it
   sipalg::alg::rewriter rw2;
   CHECK(rw2.plan(text, b).status == sipalg::alg::rewrite_status::unchanged);
 }
+
+TEST_CASE("SDP: a bracketed IPv6 origin (seen in captures) keeps its brackets for IPv6, loses them for IPv4",
+          "[rewriter][sdp]") {
+  const std::string body = "v=0\r\no=- 1 1 IN IP6 [fd00::100]\r\ns=-\r\nc=IN IP6 fd00::100\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  const std::string msg = "INVITE sip:bob@198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP [fd00::100]:5060;branch=z9hG4bK1\r\n"
+                          "Call-ID: 2@fd00::100\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (const char* outside : {"203.0.113.7:5060", "[2001:db8::7]:5060"}) {
+    sipalg::alg::binding b;
+    b.inside = *sipalg::endpoint::parse("[fd00::100]:5060");
+    b.outside = *sipalg::endpoint::parse(outside);
+    b.peer = *sipalg::endpoint::parse("198.51.100.1:5060");
+    sipalg::alg::rewriter rw;
+    REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
+    std::vector<char> out(rw.edits().result_size());
+    const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
+    const std::string got(out.data(), ar.size);
+    if (b.outside.address.is_v4()) {
+      CHECK(got.find("o=- 1 1 IN IP4 203.0.113.7\r\n") != std::string::npos);
+    } else {
+      CHECK(got.find("o=- 1 1 IN IP6 [2001:db8::7]\r\n") != std::string::npos);
+    }
+    sipalg::alg::rewriter again;
+    CHECK(again.plan(got, b).status == sipalg::alg::rewrite_status::unchanged);
+  }
+}

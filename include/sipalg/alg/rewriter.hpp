@@ -43,6 +43,7 @@
 #include "sipalg/alg/expectation.hpp"
 #include "sipalg/alg/policy.hpp"
 #include "sipalg/core/endpoint.hpp"
+#include "sipalg/core/fixed_string.hpp"
 #include "sipalg/core/number.hpp"
 #include "sipalg/sdp/multipart.hpp"
 #include "sipalg/sdp/parser.hpp"
@@ -162,6 +163,11 @@ class basic_rewriter {
     const bool outbound = b.dir == direction::outbound;
     const endpoint& from = outbound ? b.inside : b.outside;
     const endpoint& to = outbound ? b.outside : b.inside;
+    // An IPv4 host matches only when it is written exactly as the canonical
+    // dotted quad (parse_v4 takes no leading zeros, and an IPv6 host never
+    // equals an IPv4 address): text that does not contain it cannot match.
+    from_v4_text_ = from.address.is_v4() ? from.address.to_text() : ip_address::text{};
+    text_cache_valid_ = false;
 
     rewrite_result r;
     if (msg_.is_request() && policy_.rewrites(rewrite_request_uri)) {
@@ -254,21 +260,40 @@ class basic_rewriter {
   /// Replaces `host[:port]` of `hp` by `to`. A written port is always written;
   /// a missing one is added only when `to` is not on the default port.
   constexpr void replace_host_port(const sip::host_port& hp, const endpoint& to, std::uint16_t default_port) noexcept {
-    endpoint target = to;
-    target.has_port = hp.has_port || to.port != default_port;
+    const bool with_port = hp.has_port || to.port != default_port;
+    endpoint::text target;  // what endpoint::to_text() writes, with the address text formatted once per plan
+    if (to.address.is_v6()) target.push_back('[');
+    target.append(address_text(to.address));
+    if (to.address.is_v6()) target.push_back(']');
+    if (with_port) {
+      target.push_back(':');
+      char digits[max_decimal_digits];
+      target.append(std::string_view(digits, format_decimal(to.port, digits)));
+    }
     const std::string_view m = msg_text_;
     const std::size_t begin = static_cast<std::size_t>(hp.host.data() - m.data());
     const std::size_t end =
         hp.has_port ? static_cast<std::size_t>(hp.port_text.data() + hp.port_text.size() - m.data())
                     : begin + hp.host.size();
     (void)plan_.replace(static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin),
-                        target.to_text().view());
+                        target.view());
+  }
+
+  /// The canonical text of `a`: formatted once per plan for the address the edits write.
+  constexpr std::string_view address_text(const ip_address& a) noexcept {
+    if (!text_cache_valid_ || !(text_cache_ip_ == a)) {
+      text_cache_ip_ = a;
+      text_cache_ = a.to_text();
+      text_cache_valid_ = true;
+    }
+    return text_cache_.view();
   }
 
   /// Rewrites one URI (a view into the message) when its host:port is `from`.
   /// Non-SIP URIs (tel:, ...) and domain names are left alone.
   constexpr bool rewrite_uri_text(std::string_view text, const endpoint& from, const endpoint& to,
                                   rewrite_result& r, bool strict = false) noexcept {
+    if (!strict && cannot_match(text)) return true;  // parse errors are ignored here anyway
     sip::uri u;
     if (const sip::parse_result pr = sip::parse_uri(text, u); pr.ec != sip::errc::ok) {
       if (!strict) return true;  // Request-URI, From/To, extra headers: not ours to judge (e.g. unbracketed IPv6)
@@ -279,6 +304,19 @@ class basic_rewriter {
     if (!u.is_sip()) return true;
     if (matches(u.host, from, u.default_port())) replace_host_port(u.host, to, u.default_port());
     return true;
+  }
+
+  /// True when `text` cannot name the (IPv4) address being translated; always false for IPv6.
+  constexpr bool cannot_match(std::string_view text) const noexcept {
+    const std::string_view a = from_v4_text_.view();
+    return !a.empty() && text.find(a) == std::string_view::npos;
+  }
+
+  /// True when `text` contains "tag" in any case (a quick test before parsing a To for its tag).
+  static constexpr bool may_have_tag(std::string_view text) noexcept {
+    for (std::size_t i = 0; i + 3 <= text.size(); ++i)
+      if ((text[i] | 0x20) == 't' && (text[i + 1] | 0x20) == 'a' && (text[i + 2] | 0x20) == 'g') return true;
+    return false;
   }
 
   constexpr bool rewrite_top_via(const endpoint& from, const endpoint& to, bool outbound, rewrite_result& r) noexcept {
@@ -305,7 +343,7 @@ class basic_rewriter {
       if (ip && *ip == from.address) {
         received_ours = true;
         const std::string_view addr = strip_brackets(rec->value);
-        (void)plan_.replace(addr, to.address.to_text().view());
+        (void)plan_.replace(addr, address_text(to.address));
       }
     }
     if (auto rp = v.find_param("rport"); rp && !rp->value.empty() && (received_ours || (sent_by && !received_other))) {
@@ -348,6 +386,7 @@ class basic_rewriter {
       if (id != sip::header_id::unknown ? h.id != id
                                         : (h.id != sip::header_id::unknown || !ascii::iequals(h.name.in(msg_text_), name)))
         continue;
+      if (cannot_match(h.value.in(msg_text_))) continue;  // errors in these headers are ignored anyway
       sip::contact_reader list(h.value.in(msg_text_));
       sip::contact c;
       while (list.next(c))
@@ -470,7 +509,21 @@ class basic_rewriter {
   /// bindings) the `<addrtype>` (IP4/IP6) is rewritten with it.
   constexpr void replace_sdp_address(const sdp::net_address& a, const ip_address& to) noexcept {
     if (a.ip && a.ip->family() != to.family()) (void)plan_.replace(a.addrtype, to.is_v4() ? "IP4" : "IP6");
-    (void)plan_.replace(a.address, to.to_text().view());
+    // Some phones bracket IPv6 in SDP ("[fd00::1]"); the brackets go with the
+    // address: kept for IPv6, dropped for IPv4 (which cannot be bracketed).
+    const std::string_view m = msg_text_;
+    const std::size_t at = static_cast<std::size_t>(a.address.data() - m.data());
+    const std::size_t end = at + a.address.size();
+    if (at > 0 && end < m.size() && m[at - 1] == '[' && m[end] == ']') {
+      fixed_string<ip_address::max_text_size + 2> text;
+      if (to.is_v6()) text.push_back('[');
+      text.append(to.to_text().view());
+      if (to.is_v6()) text.push_back(']');
+      (void)plan_.replace(static_cast<std::uint32_t>(at - 1), static_cast<std::uint32_t>(a.address.size() + 2),
+                          text.view());
+      return;
+    }
+    (void)plan_.replace(a.address, address_text(to));
   }
 
   constexpr bool add_media_expectation(expectation_kind k, const endpoint& outside, const endpoint& inside) noexcept {
@@ -507,7 +560,7 @@ class basic_rewriter {
     if (!msg_.is_request()) return false;
     if (msg_.method_type != sip::method_id::invite && msg_.method_type != sip::method_id::update) return false;
     const sip::header* to = msg_.find(sip::header_id::to);
-    if (to == nullptr) return false;
+    if (to == nullptr || !may_have_tag(to->value.in(msg_text_))) return false;
     sip::name_addr na;
     if (sip::parse_name_addr(to->value.in(msg_text_), na).ec != sip::errc::ok) return false;
     return na.find_param("tag").has_value();
@@ -579,6 +632,10 @@ class basic_rewriter {
   binding binding_{};
   std::string_view msg_text_{};
   std::string_view call_id_{};
+  ip_address::text from_v4_text_{};  ///< the translated address as text when it is IPv4, else empty
+  ip_address text_cache_ip_{};       ///< the address whose text address_text() holds
+  ip_address::text text_cache_{};
+  bool text_cache_valid_ = false;
   sip::basic_message<MaxHeaders> msg_{};
   sdp::session_description sdp_{};
   plan_type plan_{};

@@ -621,7 +621,9 @@ class engine {
     const std::uint8_t proto = ip.protocol();
     const frag_key fk{src, dst, ip.identification(), proto};
     if (ip.fragment_offset() == 0) {
-      if ((proto != ip_proto_udp && proto != ip_proto_tcp) || ip.payload().size() < 8)
+      // The first fragment must hold the whole L4 header the translation touches.
+      const std::size_t need = proto == ip_proto_tcp ? 20 : 8;
+      if ((proto != ip_proto_udp && proto != ip_proto_tcp) || ip.payload().size() < need)
         return drop(counters_.dropped_unsupported);
       std::uint8_t* l4 = ip.payload().data();
       const flow_key k{src, dst, detail::load_be16(l4), detail::load_be16(l4 + 2), proto};
