@@ -2103,95 +2103,68 @@ TEST_CASE("TCP: the phone's ephemeral source port does not stop its Via/Contact 
       "REGISTER sip:1.1.1.2;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP 192.168.2.100:5060;branch=z9hG4bK1\r\n"
       "From: <sip:200@1.1.1.2>;tag=1\r\nTo: <sip:200@1.1.1.2>\r\nCall-ID: a@192.168.2.100\r\nCSeq: 1 REGISTER\r\n"
       "Contact: <sip:200@192.168.2.100:5060;transport=tcp>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
-  sipalg::alg::binding b;
-  b.inside = *sipalg::endpoint::parse("192.168.2.100:40312");  // the connection's source port
-  b.outside = *sipalg::endpoint::parse("2.2.2.2:1030");
-  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
-  b.transport = sipalg::transport::tcp;
-  sipalg::alg::rewriter rw;
-  const auto r = rw.plan(msg, b);
-  REQUIRE(r.status == sipalg::alg::rewrite_status::rewritten);
-  std::vector<char> out(rw.edits().result_size());
-  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
-  const std::string got(out.data(), ar.size);
-  CHECK(got.find("Via: SIP/2.0/TCP 2.2.2.2:1030;branch=z9hG4bK1\r\n") != std::string::npos);
-  CHECK(got.find("Contact: <sip:200@2.2.2.2:1030;transport=tcp>\r\n") != std::string::npos);
-  CHECK(got.find("Call-ID: a@192.168.2.100\r\n") != std::string::npos);
+  // The binding's inside port is the connection's source port, not 5060.
+  const binding b = make_binding(direction::outbound, "192.168.2.100:40312", "2.2.2.2:1030", "1.1.1.2:5060", transport::tcp);
+  const outcome o = run(msg, b);
+  REQUIRE(o.r.status == rewrite_status::rewritten);
+  CHECK(o.out.find("Via: SIP/2.0/TCP 2.2.2.2:1030;branch=z9hG4bK1\r\n") != std::string::npos);
+  CHECK(o.out.find("Contact: <sip:200@2.2.2.2:1030;transport=tcp>\r\n") != std::string::npos);
+  CHECK(o.out.find("Call-ID: a@192.168.2.100\r\n") != std::string::npos);
   // Another address is still left alone on TCP.
-  sipalg::alg::rewriter rw2;
   const std::string other = "OPTIONS sip:1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/TCP 192.168.2.101:5060;branch=z9hG4bK2\r\n"
                             "Call-ID: b\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-  CHECK(rw2.plan(other, b).status == sipalg::alg::rewrite_status::unchanged);
+  CHECK(run(other, b).r.status == rewrite_status::unchanged);
 }
 
+namespace {
+std::string sdp_message(const std::string& start_and_headers, const std::string& body, bool content_type = true) {
+  return start_and_headers + (content_type ? "Content-Type: application/sdp\r\n" : "") +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+}  // namespace
+
 TEST_CASE("SDP: an IPv6 phone behind a NAT64-style IPv4 binding gets IP4 written with the address", "[rewriter][sdp]") {
-  const std::string body = "v=0\r\no=- 1 1 IN IP6 2001:db8::10\r\ns=-\r\nc=IN IP6 2001:db8::10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-  const std::string msg = "INVITE sip:bob@1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::10]:5060;branch=z9hG4bK3\r\n"
-                          "Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
-  sipalg::alg::binding b;
-  b.inside = *sipalg::endpoint::parse("[2001:db8::10]:5060");
-  b.outside = *sipalg::endpoint::parse("203.0.113.7:5060");
-  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
-  sipalg::alg::rewriter rw;
-  REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
-  std::vector<char> out(rw.edits().result_size());
-  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
-  const std::string got(out.data(), ar.size);
-  CHECK(got.find("o=- 1 1 IN IP4 203.0.113.7\r\n") != std::string::npos);
-  CHECK(got.find("c=IN IP4 203.0.113.7\r\n") != std::string::npos);
-  CHECK(got.find("Via: SIP/2.0/UDP 203.0.113.7:5060;") != std::string::npos);
-  // And the result is a valid SIP message whose SDP parses.
-  sipalg::alg::rewriter rw2;
-  CHECK(rw2.plan(got, b).status == sipalg::alg::rewrite_status::unchanged);
+  const std::string msg = sdp_message(
+      "INVITE sip:bob@1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::10]:5060;branch=z9hG4bK3\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n",
+      "v=0\r\no=- 1 1 IN IP6 2001:db8::10\r\ns=-\r\nc=IN IP6 2001:db8::10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n");
+  const binding b = make_binding(direction::outbound, "[2001:db8::10]:5060", "203.0.113.7:5060", "1.1.1.2:5060");
+  const outcome o = run(msg, b);
+  REQUIRE(o.r.status == rewrite_status::rewritten);
+  CHECK(o.out.find("o=- 1 1 IN IP4 203.0.113.7\r\n") != std::string::npos);
+  CHECK(o.out.find("c=IN IP4 203.0.113.7\r\n") != std::string::npos);
+  CHECK(o.out.find("Via: SIP/2.0/UDP 203.0.113.7:5060;") != std::string::npos);
+  CHECK(run(o.out, b).r.status == rewrite_status::unchanged);  // valid, and nothing left to do
 }
 
 TEST_CASE("SDP without Content-Type (seen in captures) is still recognised by its v=0 line", "[rewriter][sdp]") {
   const std::string body = "v=0\r\no=- 1 1 IN IP4 192.168.2.100\r\ns=-\r\nc=IN IP4 192.168.2.100\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-  const std::string msg = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 1.1.1.2:5060;branch=z9hG4bK5\r\nCall-ID: d\r\nCSeq: 1 INVITE\r\n"
-                          "Contact: <sip:200@192.168.2.100:5060>\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
-  sipalg::alg::binding b;
-  b.inside = *sipalg::endpoint::parse("192.168.2.100:5060");
-  b.outside = *sipalg::endpoint::parse("2.2.2.2:5060");
-  b.peer = *sipalg::endpoint::parse("1.1.1.2:5060");
-  sipalg::alg::rewriter rw;
-  REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
-  std::vector<char> out(rw.edits().result_size());
-  const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
-  const std::string got(out.data(), ar.size);
-  CHECK(got.find("c=IN IP4 2.2.2.2\r\n") != std::string::npos);
-  CHECK(got.find("Content-Length: " + std::to_string(body.size() - 12) + "\r\n") != std::string::npos);
-  CHECK(rw.expectations().size() == 2);
+  const std::string msg = sdp_message("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 1.1.1.2:5060;branch=z9hG4bK5\r\nCall-ID: d\r\n"
+                                      "CSeq: 1 INVITE\r\nContact: <sip:200@192.168.2.100:5060>\r\n",
+                                      body, false);
+  const binding b = make_binding(direction::outbound, "192.168.2.100:5060", "2.2.2.2:5060", "1.1.1.2:5060");
+  const outcome o = run(msg, b);
+  REQUIRE(o.r.status == rewrite_status::rewritten);
+  CHECK(o.out.find("c=IN IP4 2.2.2.2\r\n") != std::string::npos);
+  CHECK(o.out.find("Content-Length: " + std::to_string(body.size() - 12) + "\r\n") != std::string::npos);
+  CHECK(o.exps.size() == 2);
   // A non-SDP body without Content-Type stays untouched.
   const std::string text = "MESSAGE sip:1.1.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK6\r\nCall-ID: e\r\n"
                            "CSeq: 1 MESSAGE\r\nContent-Length: 20\r\n\r\nc=IN IP4 192.168.2.1";
-  sipalg::alg::rewriter rw2;
-  CHECK(rw2.plan(text, b).status == sipalg::alg::rewrite_status::unchanged);
+  CHECK(run(text, b).r.status == rewrite_status::unchanged);
 }
 
 TEST_CASE("SDP: a bracketed IPv6 origin (seen in captures) keeps its brackets for IPv6, loses them for IPv4",
           "[rewriter][sdp]") {
-  const std::string body = "v=0\r\no=- 1 1 IN IP6 [fd00::100]\r\ns=-\r\nc=IN IP6 fd00::100\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-  const std::string msg = "INVITE sip:bob@198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP [fd00::100]:5060;branch=z9hG4bK1\r\n"
-                          "Call-ID: 2@fd00::100\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string msg = sdp_message(
+      "INVITE sip:bob@198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP [fd00::100]:5060;branch=z9hG4bK1\r\n"
+      "Call-ID: 2@fd00::100\r\nCSeq: 1 INVITE\r\n",
+      "v=0\r\no=- 1 1 IN IP6 [fd00::100]\r\ns=-\r\nc=IN IP6 fd00::100\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n");
   for (const char* outside : {"203.0.113.7:5060", "[2001:db8::7]:5060"}) {
-    sipalg::alg::binding b;
-    b.inside = *sipalg::endpoint::parse("[fd00::100]:5060");
-    b.outside = *sipalg::endpoint::parse(outside);
-    b.peer = *sipalg::endpoint::parse("198.51.100.1:5060");
-    sipalg::alg::rewriter rw;
-    REQUIRE(rw.plan(msg, b).status == sipalg::alg::rewrite_status::rewritten);
-    std::vector<char> out(rw.edits().result_size());
-    const auto ar = sipalg::alg::apply_copy(rw.edits(), out);
-    const std::string got(out.data(), ar.size);
-    if (b.outside.address.is_v4()) {
-      CHECK(got.find("o=- 1 1 IN IP4 203.0.113.7\r\n") != std::string::npos);
-    } else {
-      CHECK(got.find("o=- 1 1 IN IP6 [2001:db8::7]\r\n") != std::string::npos);
-    }
-    sipalg::alg::rewriter again;
-    CHECK(again.plan(got, b).status == sipalg::alg::rewrite_status::unchanged);
+    const binding b = make_binding(direction::outbound, "[fd00::100]:5060", outside, "198.51.100.1:5060");
+    const outcome o = run(msg, b);
+    REQUIRE(o.r.status == rewrite_status::rewritten);
+    CHECK(o.out.find(b.outside.address.is_v4() ? "o=- 1 1 IN IP4 203.0.113.7\r\n" : "o=- 1 1 IN IP6 [2001:db8::7]\r\n") !=
+          std::string::npos);
+    CHECK(run(o.out, b).r.status == rewrite_status::unchanged);
   }
 }
