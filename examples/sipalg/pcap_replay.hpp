@@ -400,6 +400,13 @@ class replayer {
     const auto conn = tcp ? conn_key(lan_key.src(), lan_key.dst()) : conn_key_t{};
     const nat::process_result r = engine_->process(buf_, total, nat::side::lan, now_);
     if (tcp && packet_delta_ != 0) tcp_[conn].out.record(seq, packet_delta_);
+    if (fragment && r.action == nat::verdict::forward && r.length >= 28 && lan_.size() >= 28) {
+      const std::size_t l4 = (lan_[0] & 0x0Fu) * 4u, wl4 = (buf_[0] & 0x0Fu) * 4u;
+      if (lan_.size() >= l4 + 4 && r.length >= wl4 + 4)
+        note_fragmented_sip(alg::direction::outbound, endpoint{lan_key.src().address, detail::be16(lan_.data() + l4)},
+                            endpoint{pv.ip().src(), detail::be16(buf_.data() + wl4)},
+                            endpoint{lan_key.dst().address, detail::be16(lan_.data() + l4 + 2)});
+    }
     if (!opt_.alg && r.action == nat::verdict::forward) {
       nat::packet_view wan;
       if (nat::packet_view::parse({buf_.data(), r.length}, wan).ok() && wan.has_ports())
@@ -456,6 +463,13 @@ class replayer {
     const std::size_t wan_len = pv.ip().total_length();
     wan_.assign(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(wan_len));
     if (!opt_.alg && !fragment) list_without_alg(wan_, alg::direction::inbound, lan_key.dst(), *pub, lan_key.src());
+    if (fragment) {
+      const std::size_t l4 = (lan_[0] & 0x0Fu) * 4u;
+      if (lan_.size() >= l4 + 4)
+        note_fragmented_sip(alg::direction::inbound,
+                            endpoint{lan_key.dst().address, detail::be16(lan_.data() + l4 + 2)}, *pub,
+                            endpoint{lan_key.src().address, detail::be16(lan_.data() + l4)});
+    }
     ++stats_.inbound;
     write(wan_.data(), wan_.size());
 
@@ -606,6 +620,32 @@ class replayer {
     };
     return fmt::format("payload: sipalg \"{}\", captured \"{}\"", detail::printable(line_at(g, i), 120),
                        detail::printable(line_at(c, i), 120));
+  }
+
+  /// The first fragment of a SIP message (lan_ holds it): the engine passes SIP in IP fragments without
+  /// the ALG (reassembly is the host's job), so its private addresses cross the NAT. Listed as a problem.
+  void note_fragmented_sip(alg::direction dir, const endpoint& inside, const endpoint& outside, const endpoint& peer) {
+    const std::size_t hl = (lan_[0] & 0x0Fu) * 4u;
+    const std::uint16_t frag = detail::be16(lan_.data() + 6);
+    const std::uint8_t proto = lan_[9];
+    if ((frag & 0x1FFFu) != 0 || (proto != nat::ip_proto_udp && proto != nat::ip_proto_tcp)) return;
+    std::size_t payload = hl + 8;
+    if (proto == nat::ip_proto_tcp) payload = lan_.size() >= hl + 20 ? hl + (lan_[hl + 12] >> 4) * 4u : lan_.size();
+    if (lan_.size() < hl + 4 || payload >= lan_.size()) return;
+    const transport t = proto == nat::ip_proto_tcp ? transport::tcp : transport::udp;
+    if (!opt_.policy.is_sip_port(detail::be16(lan_.data() + hl), t) && !opt_.policy.is_sip_port(detail::be16(lan_.data() + hl + 2), t))
+      return;
+    const std::string_view msg(reinterpret_cast<const char*>(lan_.data()) + payload, lan_.size() - payload);
+    sip::message m;
+    detail::message_record rec;
+    rec.dir = dir;
+    rec.binding = alg::binding{inside, outside, peer, t, dir};
+    const std::string first = detail::title_of(msg, m, false);
+    rec.title = first.substr(0, first.find(' ') == std::string::npos ? first.size() : first.find(' '));
+    if (rec.title == "SIP/2.0") rec.title = first.substr(0, std::min<std::size_t>(first.size(), 22));
+    rec.status = "SIP in IP fragments: passed without ALG (the host must reassemble first)";
+    rec.problem = true;
+    records_.push_back(std::move(rec));
   }
 
   /// With --no-alg the observer is silent: list the SIP messages anyway (first message of the payload).

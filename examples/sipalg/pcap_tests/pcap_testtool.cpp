@@ -8,6 +8,7 @@
 //                                   or dlt:N (frames unchanged, link type N: for the unknown-link-type test)
 //   make-tcp-sample LAN WAN         SIP over TCP through the reference engine: the LAN-side capture and
 //                                   the WAN-side capture `sipalg pcap` must reproduce (see make_tcp_sample)
+//   make-frag-sample LAN WAN        the same with IPv4 fragments both ways (see make_frag_sample)
 //   check OUT GOLDEN_DIR            checks a `sipalg pcap` output of the sample (WAN side), see check()
 //   compare A B                     frame-by-frame equality of two captures
 //   fuzz IN                         replays IN cut at every byte offset and with header bytes flipped
@@ -420,6 +421,82 @@ int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
   return 0;
 }
 
+/// Splits an IPv4 packet into fragments of at most `mtu` bytes (valid header checksums).
+std::vector<bytes> fragment(const bytes& ip, std::size_t mtu) {
+  const std::size_t hl = (ip[0] & 0x0Fu) * 4u, step = (mtu - hl) / 8 * 8;
+  std::vector<bytes> out;
+  for (std::size_t off = 0; off < ip.size() - hl; off += step) {
+    const std::size_t n = std::min(step, ip.size() - hl - off);
+    bytes f(ip.begin(), ip.begin() + static_cast<std::ptrdiff_t>(hl));
+    f.insert(f.end(), ip.begin() + static_cast<std::ptrdiff_t>(hl + off), ip.begin() + static_cast<std::ptrdiff_t>(hl + off + n));
+    put16(f, 2, static_cast<std::uint16_t>(f.size()));
+    put16(f, 6, static_cast<std::uint16_t>((off / 8) | (off + n < ip.size() - hl ? 0x2000 : 0)));
+    sipalg::nat::ipv4_view v;
+    if (!sipalg::nat::ipv4_view::parse(f, v, false).ok()) die("fragment: bad packet");
+    v.update_header_checksum();
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+/**
+ * IPv4 fragments both ways, made with the reference engine as make_tcp_sample does: phone
+ * 192.168.2.100:5060 registers (one datagram), then sends an INVITE with a large SDP in two
+ * fragments, and the server answers with a 200 OK in three fragments (1.1.1.2:5060). The engine
+ * translates fragments at the IP level (SIP in fragments passes without ALG), so `sipalg pcap`
+ * must rebuild the WAN side of the inbound fragments from the first fragment's ports.
+ */
+int make_frag_sample(const std::string& lan_out, const std::string& wan_out) {
+  using namespace sipalg;
+  nat::engine_config cfg;
+  cfg.public_address = *ip_address::parse_v4("2.2.2.2");
+  cfg.lan = *nat::ipv4_prefix::parse("192.168.2.0/24");
+  auto eng = std::make_unique<nat::engine>(cfg);
+  const std::uint32_t phone = v4("192.168.2.100"), server = v4("1.1.1.2"), pub = v4("2.2.2.2");
+  std::vector<record> lan, wan;
+  bytes buf(65535 + 64);
+  auto run = [&](const bytes& in, nat::side from, std::uint64_t usec) {
+    std::copy(in.begin(), in.end(), buf.begin());
+    const auto r = eng->process(buf, in.size(), from, sample_base + usec / 1000000);
+    if (r.action != nat::verdict::forward) die("make-frag-sample: the engine dropped a packet");
+    return bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.length));
+  };
+  auto phone_send = [&](std::uint64_t usec, const bytes& p) {
+    lan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, p)});
+    wan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, run(p, nat::side::lan, usec))});
+  };
+  auto server_send = [&](std::uint64_t usec, const bytes& w) {
+    wan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, w)});
+    lan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, run(w, nat::side::wan, usec))});
+  };
+  phone_send(0, udp_packet(phone, 5060, server, 5060, with_length(crlf(
+      "REGISTER sip:1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf1;rport\n"
+      "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>\nCall-ID: frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
+      "Contact: <sip:200@192.168.2.100:5060>\nExpires: 3600\nContent-Length: @\n\n")), 0x6100, 64));
+  server_send(40000, udp_packet(server, 5060, pub, 5060, with_length(crlf(
+      "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf1;rport=5060;received=2.2.2.2\n"
+      "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>;tag=s9\nCall-ID: frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
+      "Contact: <sip:200@2.2.2.2:5060>;expires=3600\nContent-Length: @\n\n")), 0x7100, 55));
+  std::string big_sdp = "v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\nm=audio 10050 RTP/AVP 8 0 101\n";
+  for (int i = 0; i < 40; ++i) big_sdp += fmt::format("a=x-padding-{}:0123456789abcdef0123456789abcdef\n", i);
+  const bytes invite = udp_packet(phone, 5060, server, 5060, with_length(crlf(
+      "INVITE sip:300@1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf2;rport\n"
+      "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>\nCall-ID: frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
+      "Contact: <sip:200@192.168.2.100:5060>\nContent-Type: application/sdp\nContent-Length: @\n\n" + big_sdp)), 0x6101, 64);
+  for (const bytes& f : fragment(invite, 1500)) phone_send(1000000, f);
+  std::string answer = "v=0\no=- 1 1 IN IP4 1.1.1.2\ns=-\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20050 RTP/AVP 8\n";
+  for (int i = 0; i < 60; ++i) answer += fmt::format("a=x-padding-{}:fedcba9876543210fedcba9876543210\n", i);
+  const bytes ok = udp_packet(server, 5060, pub, 5060, with_length(crlf(
+      "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf2;rport=5060;received=2.2.2.2\n"
+      "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>;tag=s8\nCall-ID: frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
+      "Contact: <sip:300@1.1.1.2>\nContent-Type: application/sdp\nContent-Length: @\n\n" + answer)), 0x7101, 55);
+  for (const bytes& f : fragment(ok, 1000)) server_send(1100000, f);
+  write_capture(lan_out, DLT_EN10MB, lan, sample_base);
+  write_capture(wan_out, DLT_EN10MB, wan, sample_base);
+  fmt::print("wrote {} records to {} and {}\n", lan.size(), lan_out, wan_out);
+  return 0;
+}
+
 // ------------------------------------------------------------------ reading captures
 struct frame_in {
   pcap_pkthdr h;
@@ -701,12 +778,14 @@ int main(int argc, char** argv) {
   if (a.size() == 3 && a[0] == "make-sample") return make_sample(a[1], a[2], false);
   if (a.size() == 4 && a[0] == "make-sample" && a[3] == "--router-without-alg") return make_sample(a[1], a[2], true);
   if (a.size() == 3 && a[0] == "make-tcp-sample") return make_tcp_sample(a[1], a[2]);
+  if (a.size() == 3 && a[0] == "make-frag-sample") return make_frag_sample(a[1], a[2]);
   if (a.size() == 3 && a[0] == "compare") return compare(a[1], a[2]);
   if (a.size() == 4 && a[0] == "convert") return convert(a[1], a[2], a[3]);
   if (a.size() == 3 && a[0] == "check") return check(a[1], a[2]);
   if (a.size() == 2 && a[0] == "fuzz") return fuzz(a[1]);
   fmt::print(stderr,
              "usage: pcap_testtool make-sample GOLDEN_DIR OUT [--router-without-alg] | make-tcp-sample LAN_OUT WAN_OUT |\n"
+             "       make-frag-sample LAN_OUT WAN_OUT |\n"
              "       convert IN OUT FORM | check OUT GOLDEN_DIR | compare A B | fuzz IN\n");
   return 2;
 }

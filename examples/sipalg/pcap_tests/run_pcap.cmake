@@ -6,7 +6,9 @@
 # SAME_AS: a file holding the stdout another run must reproduce exactly (written when SAVE_AS is set).
 # Input preparation: GENERATE (make-sample flags) writes IN with `CHECK_TOOL make-sample GOLDEN IN GENERATE`;
 # CONVERT_FORM (vlan, sll2, dlt:147, ...) makes IN from SOURCE with
-# `CHECK_TOOL convert`; PCAPNG=1 then turns IN into pcapng with editcap (skipped when absent).
+# `CHECK_TOOL convert`; EDITCAP_FORMAT (pcapng, nsecpcap) then rewrites IN in that file format
+# with editcap (the test is skipped when editcap is absent).
+# OUT_MAGIC: the first 4 bytes of OUT, in hex (e.g. 4d3cb2a1 for a nanosecond pcap).
 if(NOT DEFINED EXPECT_EXIT)
   set(EXPECT_EXIT 0)
 endif()
@@ -31,17 +33,17 @@ if(DEFINED CONVERT_FORM)
     message(FATAL_ERROR "convert ${CONVERT_FORM} failed: ${cerr}")
   endif()
 endif()
-if(PCAPNG)
+if(DEFINED EDITCAP_FORMAT)
   find_program(EDITCAP editcap)
   if(NOT EDITCAP)
     message(STATUS "SKIPPED: editcap not found (Debian: wireshark-common)")
     return()
   endif()
-  execute_process(COMMAND "${EDITCAP}" -F pcapng "${IN}" "${IN}.pcapng" RESULT_VARIABLE erc ERROR_VARIABLE eerr)
+  execute_process(COMMAND "${EDITCAP}" -F ${EDITCAP_FORMAT} "${IN}" "${IN}.${EDITCAP_FORMAT}" RESULT_VARIABLE erc ERROR_VARIABLE eerr)
   if(NOT erc EQUAL 0)
     message(FATAL_ERROR "editcap failed: ${eerr}")
   endif()
-  set(IN "${IN}.pcapng")
+  set(IN "${IN}.${EDITCAP_FORMAT}")
 endif()
 separate_arguments(ARGS UNIX_COMMAND "${ARGS}")
 string(REPLACE "~~" ";" EXPECT_STDOUT "${EXPECT_STDOUT}")
@@ -71,6 +73,12 @@ if(DEFINED SAME_AS)
   file(READ "${SAME_AS}" ref)
   if(NOT out STREQUAL ref)
     message(FATAL_ERROR "the table differs from ${SAME_AS}:\n--- got\n${out}\n--- expected\n${ref}")
+  endif()
+endif()
+if(DEFINED OUT_MAGIC)
+  file(READ "${OUT}" magic LIMIT 4 HEX)
+  if(NOT magic STREQUAL OUT_MAGIC)
+    message(FATAL_ERROR "${OUT} starts with ${magic}, expected ${OUT_MAGIC}")
   endif()
 endif()
 if(DEFINED COMPARE_WITH)  # OUT must equal this capture frame by frame
