@@ -11,7 +11,8 @@
 // Invariants:
 //   - a frame is never longer than the bytes received, never empty;
 //   - framing piece by piece gives exactly the frames (lengths and kinds) of
-//     framing the whole stream at once, and fails where it fails;
+//     framing the whole stream at once (keep-alive runs merged), and fails
+//     where it fails, with the same error and offset;
 //   - a keep-alive frame is only CR/LF; a message frame re-parses under stream
 //     rules with message_end == its length (Content-Length body included);
 //   - framing two consecutive message frames concatenated yields the first
@@ -73,19 +74,44 @@ std::vector<frame> frame_stream(std::string_view stream, const std::vector<std::
   return out;
 }
 
+/// Merges consecutive keep-alive frames into one.
+std::vector<frame> coalesce_keep_alives(const std::vector<frame>& frames) {
+  std::vector<frame> out;
+  for (const frame& f : frames) {
+    if (f.ec == sip::errc::ok && f.kind == sip::frame_kind::keep_alive && !out.empty() &&
+        out.back().ec == sip::errc::ok && out.back().kind == sip::frame_kind::keep_alive) {
+      out.back().length += f.length;
+      continue;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
 template <std::size_t N>
 void check(std::string_view stream, std::vector<std::size_t> cuts, const sip::parse_options& opt) {
   const std::vector<frame> whole = frame_stream<N>(stream, {stream.size()}, opt);
   cuts.push_back(stream.size());
   const std::vector<frame> pieces = frame_stream<N>(stream, cuts, opt);
-  // Same frames; a broken stream breaks at the same frame. The error code itself may differ: with the
-  // whole stream at hand the parser can see a NUL before it sees that the line is already too long
-  // (reported to the parser's owner; see fuzz/README.md, "framing error codes").
-  SIPALG_FUZZ_CHECK(pieces.size() == whole.size());
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    SIPALG_FUZZ_CHECK((pieces[i].ec == sip::errc::ok) == (whole[i].ec == sip::errc::ok));
-    if (whole[i].ec == sip::errc::ok) SIPALG_FUZZ_CHECK(pieces[i] == whole[i]);
-  }
+  // Same frames, and a broken stream breaks at the same frame with the same error and offset
+  // (crashes/sip_framing/error-code-depends-on-segmentation, fixed in 1af60b4). Keep-alives are
+  // compared as runs: CRLF arriving alone is a complete pong, CRLFCRLF together a ping, and the
+  // bytes forwarded are the same.
+  // A keep-alive run at the very end may still be undecided ("\r\n\r": a pong and a partial ping, or
+  // a partial ping) depending on where the data stopped: it is left out.
+  std::vector<frame> a = coalesce_keep_alives(whole), b = coalesce_keep_alives(pieces);
+  for (auto* v : {&a, &b})
+    if (!v->empty() && v->back().ec == sip::errc::ok && v->back().kind == sip::frame_kind::keep_alive) v->pop_back();
+  // Open issue "framing-open-line" (reported): a header line that ends exactly where the received data
+  // ends is judged complete although a continuation line may follow: "Call-ID\r\n" alone is
+  // missing_colon though " : x" may come next (the whole stream frames fine); a 5th header is
+  // too_many_headers for a 4-header index though its continuation holds a NUL (nul_in_head).
+  static const bool skip_open_line = sipalg::fuzz::skipping_known_issue("framing-open-line");
+  if (skip_open_line && a != b && !b.empty() && b.back().ec != sip::errc::ok &&
+      (b.back().ec == sip::errc::missing_colon || (!a.empty() && a.back().ec != sip::errc::ok)))
+    return;
+  SIPALG_FUZZ_CHECK(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) SIPALG_FUZZ_CHECK(a[i] == b[i]);
 
   std::size_t pos = 0;
   std::string_view prev_message;
