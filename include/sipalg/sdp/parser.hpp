@@ -219,13 +219,24 @@ constexpr const char* parse_connection_address(std::string_view text, net_addres
 
 /// o= value. Returns nullptr or the failing position (`value.data()` when fields are missing).
 constexpr const char* parse_origin(std::string_view value, origin_field& o) noexcept {
-  std::string_view rest = value;
-  const std::string_view address = take_last_field(rest);
-  const std::string_view addrtype = take_last_field(rest);
-  const std::string_view nettype = take_last_field(rest);
-  const std::string_view version = take_last_field(rest);
-  const std::string_view id = take_last_field(rest);
-  const std::string_view user = ascii::trim_wsp(rest);
+  // The common case, exactly six fields, in one forward pass; a username with
+  // spaces (or missing fields) takes the last five fields from the end instead.
+  std::string_view fwd = value;
+  std::string_view user = take_field(fwd);
+  std::string_view id = take_field(fwd);
+  std::string_view version = take_field(fwd);
+  std::string_view nettype = take_field(fwd);
+  std::string_view addrtype = take_field(fwd);
+  std::string_view address = take_field(fwd);
+  if (address.empty() || !take_field(fwd).empty()) {
+    std::string_view rest = value;
+    address = take_last_field(rest);
+    addrtype = take_last_field(rest);
+    nettype = take_last_field(rest);
+    version = take_last_field(rest);
+    id = take_last_field(rest);
+    user = ascii::trim_wsp(rest);
+  }
   if (user.empty() || id.empty()) return value.data();
   if (const char* bad = parse_types(nettype, addrtype, o)) return bad;
   if (!parse_host(address, o)) return address.data();
@@ -397,9 +408,9 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
     std::size_t len = end - start;
     while (len > 0 && ascii::is_wsp(body[start + len - 1])) --len;
     if (len == 0) continue;  // blank line
-    const std::string_view line = body.substr(start, len);
+    const std::string_view line(body.data() + start, len);  // in bounds: start + len <= end <= n
     if (len < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') return fail(errc::bad_line, start);
-    const std::string_view value = line.substr(2);
+    const std::string_view value(line.data() + 2, len - 2);
 
     if (!seen_version) {
       if (line[0] != 'v') return fail(errc::missing_version, start);
@@ -453,11 +464,12 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
       case 'a': {
         attribute* a = out.attributes.emplace_back();
         if (a == nullptr) return fail(errc::too_many_attributes, start);
-        const std::size_t colon = value.find(':');
+        std::size_t colon = 0;  // a byte loop: names are short, cheaper than a memchr call
+        while (colon < value.size() && value[colon] != ':') ++colon;
         a->line = line;
-        a->name = value.substr(0, colon);
-        if (colon != std::string_view::npos) {
-          a->value = value.substr(colon + 1);
+        a->name = std::string_view(value.data(), colon);
+        if (colon != value.size()) {
+          a->value = std::string_view(value.data() + colon + 1, value.size() - colon - 1);
           a->has_value = true;
         }
         if (a->name.empty()) return fail(errc::bad_line, start + 2);
