@@ -11,11 +11,12 @@
 //
 // Exit status: 0 processed (skipped records are counted in the summary); 1 IN is not a usable
 // capture or ends with a damaged record; 2 usage or I/O error.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -39,7 +40,8 @@ sipalg::nat::port_range parse_port_range(const std::string& text) {
   sipalg::nat::port_range r;
   if (first && last) r = {*first, *last};
   if (!first || !last || !r.valid())
-    throw CLI::ValidationError("--port-range", "expected FIRST-LAST with 1 <= FIRST <= LAST <= 65535, got \"" + text + "\"");
+    throw CLI::ValidationError("--port-range",
+                               "expected FIRST-LAST with 1 <= FIRST <= LAST <= 65535, got \"" + text + "\"");
   return r;
 }
 
@@ -47,7 +49,9 @@ int run_pcap(const pcap_options& o) {
   using namespace sipalg;
   tools::replay_options ro;
   const auto lan = nat::ipv4_prefix::parse(o.lan);
-  if (!lan) throw CLI::ValidationError("--lan", "expected an IPv4 prefix such as 192.168.2.0/24 (host bits zero), got \"" + o.lan + "\"");
+  if (!lan)
+    throw CLI::ValidationError(
+        "--lan", "expected an IPv4 prefix such as 192.168.2.0/24 (host bits zero), got \"" + o.lan + "\"");
   ro.lan = *lan;
   const auto pub = ip_address::parse_v4(o.public_address);
   if (!pub) throw CLI::ValidationError("--public", "expected an IPv4 address, got \"" + o.public_address + "\"");
@@ -90,11 +94,14 @@ namespace sipalg::cli {
 void add_pcap_command(CLI::App& app) {
   auto opts = std::make_shared<pcap_options>();
   CLI::App* cmd = app.add_subcommand(
-      "pcap", "Replay a LAN-side capture through the NAT and SIP ALG; write the WAN-side capture and a table of changes");
+      "pcap",
+      "Replay a LAN-side capture through the NAT and SIP ALG; write the WAN-side capture and a table of changes");
   cmd->add_option("--lan", opts->lan, "the private prefix behind the NAT, e.g. 192.168.2.0/24")->required();
   cmd->add_option("--public", opts->public_address, "the NAT's public IPv4 address")->required();
-  cmd->add_option("--sip-ports", opts->sip_ports, "SIP ports the ALG runs on: 5060,5061 or 5060/udp,5062/tcp (default 5060,5061)");
-  cmd->add_option("--port-range", opts->port_range, "public ports for masquerade and media, FIRST-LAST (default 1024-65535)");
+  cmd->add_option("--sip-ports", opts->sip_ports,
+                  "SIP ports the ALG runs on: 5060,5061 or 5060/udp,5062/tcp (default 5060,5061)");
+  cmd->add_option("--port-range", opts->port_range,
+                  "public ports for masquerade and media, FIRST-LAST (default 1024-65535)");
   cmd->add_option("--policy", opts->policy_file, "policy JSON file (see examples/common/policy_json.hpp)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--no-alg", opts->no_alg, "a plain NAT without the SIP ALG (what operators compare against)");

@@ -19,6 +19,7 @@
 // captures (fmemopen) for the truncation/bit-flip sweeps.
 #pragma once
 
+#include <fmt/format.h>
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -26,7 +27,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -51,57 +51,66 @@ namespace sipalg::tools {
 
 /// What `sipalg pcap` is asked to do.
 struct replay_options {
-  nat::ipv4_prefix lan{0xC0A80000u, 16};     ///< --lan: sources behind the NAT
-  ip_address public_address;                 ///< --public: the NAT's public IPv4 address
-  alg::policy policy{};                      ///< --policy / --sip-ports
-  nat::port_range ports{1024, 65535};        ///< --port-range: public ports for masquerade and media
-  bool alg = true;                           ///< false with --no-alg: a plain NAT
-  bool json = false;                         ///< --json: JSON lines instead of the table
-  std::uint32_t max_flows = 65536;           ///< engine table sizes (the tests use small ones)
+  nat::ipv4_prefix lan{0xC0A80000u, 16};  ///< --lan: sources behind the NAT
+  ip_address public_address;              ///< --public: the NAT's public IPv4 address
+  alg::policy policy{};                   ///< --policy / --sip-ports
+  nat::port_range ports{1024, 65535};     ///< --port-range: public ports for masquerade and media
+  bool alg = true;                        ///< false with --no-alg: a plain NAT
+  bool json = false;                      ///< --json: JSON lines instead of the table
+  std::uint32_t max_flows = 65536;        ///< engine table sizes (the tests use small ones)
   std::uint32_t max_expectations = 4096;
 };
 
 /// Why a record was not translated. Every record is counted once: written, or skipped for one reason.
 enum class skip_reason : std::uint8_t {
-  read_error,       ///< the capture ends with a damaged record (libpcap error); reading stops
-  link_truncated,   ///< the frame ends inside its link-layer header
-  not_ipv4,         ///< ARP, IPv6, LLDP, ...
-  snaplen_cut,      ///< captured with a short snaplen: the IPv4 packet is incomplete
-  invalid_ipv4,     ///< bad IPv4/UDP/TCP header (length, checksum, ...)
-  lan_internal,     ///< both ends inside --lan: never crosses the NAT
-  not_routed,       ///< broadcast, multicast or from 0.0.0.0
-  no_mapping,       ///< to the LAN, but the NAT has no flow or expectation for it (capture started late?)
-  dropped_by_nat,   ///< from the LAN, dropped by the engine (unsupported protocol, table full, policy)
+  read_error,      ///< the capture ends with a damaged record (libpcap error); reading stops
+  link_truncated,  ///< the frame ends inside its link-layer header
+  not_ipv4,        ///< ARP, IPv6, LLDP, ...
+  snaplen_cut,     ///< captured with a short snaplen: the IPv4 packet is incomplete
+  invalid_ipv4,    ///< bad IPv4/UDP/TCP header (length, checksum, ...)
+  lan_internal,    ///< both ends inside --lan: never crosses the NAT
+  not_routed,      ///< broadcast, multicast or from 0.0.0.0
+  no_mapping,      ///< to the LAN, but the NAT has no flow or expectation for it (capture started late?)
+  dropped_by_nat,  ///< from the LAN, dropped by the engine (unsupported protocol, table full, policy)
   count_
 };
 
 [[nodiscard]] inline std::string_view to_string(skip_reason r) {
   switch (r) {
-    case skip_reason::read_error: return "read_error";
-    case skip_reason::link_truncated: return "link_truncated";
-    case skip_reason::not_ipv4: return "not_ipv4";
-    case skip_reason::snaplen_cut: return "snaplen_cut";
-    case skip_reason::invalid_ipv4: return "invalid_ipv4";
-    case skip_reason::lan_internal: return "lan_internal";
-    case skip_reason::not_routed: return "not_routed";
-    case skip_reason::no_mapping: return "no_mapping";
-    case skip_reason::dropped_by_nat: return "dropped_by_nat";
-    case skip_reason::count_: break;
+    case skip_reason::read_error:
+      return "read_error";
+    case skip_reason::link_truncated:
+      return "link_truncated";
+    case skip_reason::not_ipv4:
+      return "not_ipv4";
+    case skip_reason::snaplen_cut:
+      return "snaplen_cut";
+    case skip_reason::invalid_ipv4:
+      return "invalid_ipv4";
+    case skip_reason::lan_internal:
+      return "lan_internal";
+    case skip_reason::not_routed:
+      return "not_routed";
+    case skip_reason::no_mapping:
+      return "no_mapping";
+    case skip_reason::dropped_by_nat:
+      return "dropped_by_nat";
+    case skip_reason::count_:
+      break;
   }
   return "unknown";
 }
 
 /// Totals of one run (the summary line).
 struct replay_stats {
-  std::uint64_t records = 0;    ///< capture records read
-  std::uint64_t written = 0;    ///< frames written to OUT
-  std::uint64_t outbound = 0;   ///< from the LAN, translated
-  std::uint64_t inbound = 0;    ///< to the LAN, WAN form rebuilt
-  std::uint64_t passed = 0;     ///< neither end in --lan: written unchanged
+  std::uint64_t records = 0;   ///< capture records read
+  std::uint64_t written = 0;   ///< frames written to OUT
+  std::uint64_t outbound = 0;  ///< from the LAN, translated
+  std::uint64_t inbound = 0;   ///< to the LAN, WAN form rebuilt
+  std::uint64_t passed = 0;    ///< neither end in --lan: written unchanged
   std::array<std::uint64_t, static_cast<std::size_t>(skip_reason::count_)> skipped{};
   std::uint64_t consistent = 0;  ///< inbound: the engine turns the rebuilt WAN form into the captured LAN bytes
   std::uint64_t differs = 0;     ///< inbound: it does not (another router's ALG, or none)
-  std::uint64_t sip_listed = 0;  ///< SIP messages in the table
   std::string read_error;        ///< libpcap's message for the damaged record, if any
 
   [[nodiscard]] std::uint64_t skipped_total() const {
@@ -119,11 +128,11 @@ struct field_change {
 };
 struct message_record {
   alg::direction dir = alg::direction::outbound;
-  std::string title;         ///< "INVITE", "200 OK (INVITE)"
-  std::string status;        ///< rewritten / unchanged / malformed (...)
+  std::string title;   ///< "INVITE", "200 OK (INVITE)"
+  std::string status;  ///< rewritten / unchanged / malformed (...)
   bool applied = false;
-  bool problem = false;      ///< malformed / no fit / not applied
-  std::string note;          ///< a line to print under the title (--no-alg)
+  bool problem = false;  ///< malformed / no fit / not applied
+  std::string note;      ///< a line to print under the title (--no-alg)
   alg::binding binding;
   std::vector<field_change> changes;
   std::vector<std::string> expectations;  ///< "+ rtp udp 2.2.2.2:10036 -> ..." lines
@@ -146,7 +155,9 @@ struct seq_fix {
     }
   }
   /// What the engine does to a sequence number of this direction.
-  [[nodiscard]] std::uint32_t adjust_seq(std::uint32_t seq) const { return seq + (seq_after(seq, pos) ? after : before()); }
+  [[nodiscard]] std::uint32_t adjust_seq(std::uint32_t seq) const {
+    return seq + (seq_after(seq, pos) ? after : before());
+  }
   /// Its inverse: the sequence number that adjust_seq turns into `adjusted`.
   [[nodiscard]] std::uint32_t unadjust_seq(std::uint32_t adjusted) const {
     const std::uint32_t a = adjusted - after;
@@ -163,7 +174,9 @@ struct tcp_track {
   seq_fix in;   ///< the engine's changes of the remote's stream (WAN seq space)
 };
 
-[[nodiscard]] inline std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+[[nodiscard]] inline std::uint16_t be16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
 
 /// The name of the SIP/SDP field that holds byte `off` of `msg` (parsed as `m`).
 template <std::size_t N>
@@ -172,12 +185,14 @@ std::string field_at(std::string_view msg, const sip::basic_message<N>& m, std::
   if (off < m.head_end) {
     for (const sip::header& h : m.headers) {
       if (off < h.line.offset || off >= h.line.offset + h.line.length) continue;
-      std::string name = h.id != sip::header_id::unknown ? std::string(sip::canonical_name(h.id))
-                                                          : std::string(h.name.in(msg));
+      std::string name =
+          h.id != sip::header_id::unknown ? std::string(sip::canonical_name(h.id)) : std::string(h.name.in(msg));
       if (h.id == sip::header_id::via) {
         const std::string_view before = msg.substr(h.line.offset, off - h.line.offset);
-        if (before.ends_with("received=")) name += " received";
-        else if (before.ends_with("rport=")) name += " rport";
+        if (before.ends_with("received="))
+          name += " received";
+        else if (before.ends_with("rport="))
+          name += " rport";
       }
       return name;
     }
@@ -219,10 +234,14 @@ std::string title_of(std::string_view msg, const sip::basic_message<N>& m, bool 
 inline std::string printable(std::string_view s, std::size_t max = 200) {
   std::string out;
   for (char c : s.substr(0, max)) {
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) out += '.';
-    else out += c;
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+      out += '.';
+    else
+      out += c;
   }
   if (s.size() > max) out += "...";
   return out;
@@ -235,8 +254,8 @@ inline std::string expectation_line(const alg::expectation& e) {
     return fmt::format("- {} {} {}", alg::to_string(e.kind), e.transport, e.outside);
   }
   std::string remote = e.remote ? std::string(e.remote->to_text().view()) : std::string("any");
-  return fmt::format("+ {} {} {} -> {} from {} {}s", alg::to_string(e.kind), e.transport, e.outside, e.inside,
-                     remote, e.timeout);
+  return fmt::format("+ {} {} {} -> {} from {} {}s", alg::to_string(e.kind), e.transport, e.outside, e.inside, remote,
+                     e.timeout);
 }
 
 }  // namespace detail
@@ -298,9 +317,10 @@ class replayer {
     const int dlt = pcap_datalink(rd);
     if (!link_type_from_dlt(dlt, link_)) {
       const char* name = pcap_datalink_val_to_name(dlt);
-      error = fmt::format("unsupported link type {} ({}): sipalg pcap reads Ethernet (with VLAN tags), Linux cooked "
-                          "(SLL, SLL2), raw IP and BSD loopback captures",
-                          dlt, name ? name : "unknown");
+      error = fmt::format(
+          "unsupported link type {} ({}): sipalg pcap reads Ethernet (with VLAN tags), Linux cooked "
+          "(SLL, SLL2), raw IP and BSD loopback captures",
+          dlt, name ? name : "unknown");
       pcap_close(rd);
       std::fclose(out);
       return 1;
@@ -352,7 +372,8 @@ class replayer {
   // ---------------------------------------------------------------- per record
   void on_record(const pcap_pkthdr& h, const u_char* data) {
     ++stats_.records;
-    const std::uint64_t ns = static_cast<std::uint64_t>(h.ts.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(h.ts.tv_usec);
+    const std::uint64_t ns =
+        static_cast<std::uint64_t>(h.ts.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(h.ts.tv_usec);
     if (!have_t0_) t0_ = ns, have_t0_ = true;
     now_ns_ = ns;
     now_ = static_cast<nat::time_s>(h.ts.tv_sec < 0 ? 0 : h.ts.tv_sec);
@@ -379,7 +400,8 @@ class replayer {
     if (!pr.ok() && !fragment) return skip(skip_reason::invalid_ipv4);
 
     const std::uint32_t src = pv.ip().src_uint(), dst = pv.ip().dst_uint();
-    if ((dst >> 28) == 0xE || dst == 0xFFFFFFFFu || src == 0 || (src >> 28) == 0xE) return skip(skip_reason::not_routed);
+    if ((dst >> 28) == 0xE || dst == 0xFFFFFFFFu || src == 0 || (src >> 28) == 0xE)
+      return skip(skip_reason::not_routed);
     const bool src_lan = opt_.lan.contains(src), dst_lan = opt_.lan.contains(dst);
     if (src_lan && dst_lan) return skip(skip_reason::lan_internal);
     if (src_lan) return outbound(total, pv, fragment);
@@ -480,8 +502,10 @@ class replayer {
     } else {
       diff_note = compare({buf_.data(), r.length}, lan_);
     }
-    if (diff_note.empty()) ++stats_.consistent;
-    else ++stats_.differs;
+    if (diff_note.empty())
+      ++stats_.consistent;
+    else
+      ++stats_.differs;
     print_records(&diff_note);
   }
 
@@ -489,7 +513,7 @@ class replayer {
   /// Returns the payload size change.
   std::int32_t unrestore_sip(nat::packet_view& pv, const endpoint& pub, const endpoint& phone, const endpoint& remote) {
     alg::binding b;
-    b.inside = pub;      // swapped: the rewriter restores outside -> inside, i.e. private -> public
+    b.inside = pub;  // swapped: the rewriter restores outside -> inside, i.e. private -> public
     b.outside = phone;
     b.peer = remote;
     b.transport = pv.is_tcp() ? transport::tcp : transport::udp;
@@ -518,8 +542,10 @@ class replayer {
       if (rr.status == alg::rewrite_status::rewritten) {
         const auto& plan = reverse_->edits();
         const std::uint32_t base = offset;
-        const alg::apply_result ar = alg::apply_with(plan, [&](std::uint32_t off, std::uint32_t old_len, std::string_view rep) {
-          return pv.splice_payload(base + off, old_len, {reinterpret_cast<const std::uint8_t*>(rep.data()), rep.size()}).ok();
+        const alg::apply_result ar = alg::apply_with(plan, [&](std::uint32_t off, std::uint32_t old_len,
+                                                               std::string_view rep) {
+          return pv.splice_payload(base + off, old_len, {reinterpret_cast<const std::uint8_t*>(rep.data()), rep.size()})
+              .ok();
         });
         if (ar.ec == alg::apply_errc::ok) d = plan.delta(), changed = true;
       }
@@ -587,8 +613,9 @@ class replayer {
     const std::uint8_t proto = got[9];
     const bool frag = (detail::be16(got.data() + 6) & 0x3FFFu) != 0;
     if (frag || (proto != nat::ip_proto_udp && proto != nat::ip_proto_tcp)) {
-      if (got.size() - ghl != captured.size() - chl || !std::equal(got.begin() + static_cast<std::ptrdiff_t>(ghl), got.end(),
-                                                                   captured.begin() + static_cast<std::ptrdiff_t>(chl)))
+      if (got.size() - ghl != captured.size() - chl ||
+          !std::equal(got.begin() + static_cast<std::ptrdiff_t>(ghl), got.end(),
+                      captured.begin() + static_cast<std::ptrdiff_t>(chl)))
         return "IP payload differs";
       return {};
     }
@@ -633,7 +660,8 @@ class replayer {
     if (proto == nat::ip_proto_tcp) payload = lan_.size() >= hl + 20 ? hl + (lan_[hl + 12] >> 4) * 4u : lan_.size();
     if (lan_.size() < hl + 4 || payload >= lan_.size()) return;
     const transport t = proto == nat::ip_proto_tcp ? transport::tcp : transport::udp;
-    if (!opt_.policy.is_sip_port(detail::be16(lan_.data() + hl), t) && !opt_.policy.is_sip_port(detail::be16(lan_.data() + hl + 2), t))
+    if (!opt_.policy.is_sip_port(detail::be16(lan_.data() + hl), t) &&
+        !opt_.policy.is_sip_port(detail::be16(lan_.data() + hl + 2), t))
       return;
     const std::string_view msg(reinterpret_cast<const char*>(lan_.data()) + payload, lan_.size() - payload);
     sip::message m;
@@ -689,7 +717,8 @@ class replayer {
     if (ev.result.status == alg::rewrite_status::rewritten && !ev.applied) {
       rec.status = "rewrite does not fit the packet: forwarded unchanged";
       rec.problem = true;
-    } else if (ev.result.status != alg::rewrite_status::rewritten && ev.result.status != alg::rewrite_status::unchanged) {
+    } else if (ev.result.status != alg::rewrite_status::rewritten &&
+               ev.result.status != alg::rewrite_status::unchanged) {
       rec.problem = true;
     }
     if (parsed) {
@@ -747,7 +776,6 @@ class replayer {
 
   void print_records(const std::string* diff) {
     for (const detail::message_record& r : records_) {
-      ++stats_.sip_listed;
       const bool out = r.dir == alg::direction::outbound;
       const alg::binding& b = r.binding;
       if (opt_.json) {
@@ -789,7 +817,8 @@ class replayer {
     std::string skipped;
     for (std::size_t i = 0; i < stats_.skipped.size(); ++i) {
       if (stats_.skipped[i] == 0) continue;
-      skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", to_string(static_cast<skip_reason>(i)), stats_.skipped[i]);
+      skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", to_string(static_cast<skip_reason>(i)),
+                             stats_.skipped[i]);
     }
     if (opt_.json) {
       nlohmann::ordered_json j;
@@ -816,13 +845,13 @@ class replayer {
       return;
     }
     fmt::print(report_,
-               "summary: {} packets ({} out, {} in, {} passed, {} skipped{}{}{}), {} written; {} SIP messages ({} "
+               "summary: {} packets ({} out, {} in, {} passed, {} skipped{}{}), {} written; {} SIP messages ({} "
                "rewritten, {} unchanged, {} malformed, {} not fitting); expectations +{} -{}; inbound vs LAN capture: "
                "{} consistent, {} differ\n",
                stats_.records, stats_.outbound, stats_.inbound, stats_.passed, stats_.skipped_total(),
-               skipped.empty() ? "" : ": ", skipped, "", stats_.written, c.sip_messages, c.sip_rewritten,
-               c.sip_unchanged, c.sip_malformed, c.sip_no_fit + c.sip_no_room, c.expectations_added,
-               c.expectations_removed, stats_.consistent, stats_.differs);
+               skipped.empty() ? "" : ": ", skipped, stats_.written, c.sip_messages, c.sip_rewritten, c.sip_unchanged,
+               c.sip_malformed, c.sip_no_fit + c.sip_no_room, c.expectations_added, c.expectations_removed,
+               stats_.consistent, stats_.differs);
   }
 
   replay_options opt_;
@@ -847,8 +876,8 @@ class replayer {
 };
 
 /// Runs one replay (see replayer::run).
-inline int replay_capture(const replay_options& o, std::FILE* in, std::FILE* out, std::FILE* report,
-                          std::string& error, replay_stats* stats = nullptr) {
+inline int replay_capture(const replay_options& o, std::FILE* in, std::FILE* out, std::FILE* report, std::string& error,
+                          replay_stats* stats = nullptr) {
   auto r = std::make_unique<replayer>(o);
   const int rc = r->run(in, out, report, error);
   if (stats) *stats = r->stats();

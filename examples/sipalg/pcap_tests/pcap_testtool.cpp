@@ -16,13 +16,14 @@
 //   fuzz-quick IN                   the same, cutting at every 7th byte and with fewer mutations
 //
 // Regenerate the bundled capture after changing the generator:
-//   build/examples/sipalg-cli/pcap_tests/sipalg_pcap_testtool make-sample tests/data/golden examples/data/sample-lan.pcap
+//   build/examples/sipalg-cli/pcap_tests/sipalg_pcap_testtool make-sample tests/data/golden
+//   examples/data/sample-lan.pcap
+#include <fmt/format.h>
 #include <pcap/pcap.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -49,7 +50,8 @@ std::string read_text(const std::string& path) {
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
 }
 
 /// "\n" line ends to "\r\n" (the synthesised messages are written with \n for readability).
@@ -80,15 +82,17 @@ constexpr mac phone101_mac{{0x02, 0x00, 0x00, 0x00, 0x01, 0x01}};
 
 std::uint32_t v4(const char* s) { return sipalg::ip_address::parse_v4(s)->v4_uint(); }
 
-void put16(bytes& b, std::size_t at, std::uint16_t v) { b[at] = static_cast<std::uint8_t>(v >> 8), b[at + 1] = static_cast<std::uint8_t>(v); }
+void put16(bytes& b, std::size_t at, std::uint16_t v) {
+  b[at] = static_cast<std::uint8_t>(v >> 8), b[at + 1] = static_cast<std::uint8_t>(v);
+}
 void put32(bytes& b, std::size_t at, std::uint32_t v) {
   put16(b, at, static_cast<std::uint16_t>(v >> 16));
   put16(b, at + 2, static_cast<std::uint16_t>(v));
 }
 
 /// An IPv4/UDP packet with valid header and UDP checksums.
-bytes udp_packet(std::uint32_t src, std::uint16_t sport, std::uint32_t dst, std::uint16_t dport, std::string_view payload,
-                 std::uint16_t ip_id, std::uint8_t ttl) {
+bytes udp_packet(std::uint32_t src, std::uint16_t sport, std::uint32_t dst, std::uint16_t dport,
+                 std::string_view payload, std::uint16_t ip_id, std::uint8_t ttl) {
   bytes p(28 + payload.size());
   p[0] = 0x45;
   put16(p, 2, static_cast<std::uint16_t>(p.size()));
@@ -179,17 +183,18 @@ constexpr std::string_view call_id = "2885320736167-282092668217063@192.168.2.10
 /// A response of the INVITE dialog as the phone receives it (LAN form); `extra` and `body` use \n line ends.
 std::string response(std::string_view status, std::string_view branch, std::string_view to_tag, std::string_view cseq,
                      std::string_view extra, std::string_view body) {
-  std::string m = fmt::format("SIP/2.0 {}\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch={}\n{}{}\nCall-ID: {}\nCSeq: {}\n{}"
-                              "Server: Asterisk PBX 16.2.1\nContent-Length: @\n\n{}",
-                              status, branch, invite_dialog, to_tag.empty() ? "" : fmt::format(";tag={}", to_tag),
-                              call_id, cseq, extra, body);
+  std::string m = fmt::format(
+      "SIP/2.0 {}\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch={}\n{}{}\nCall-ID: {}\nCSeq: {}\n{}"
+      "Server: Asterisk PBX 16.2.1\nContent-Length: @\n\n{}",
+      status, branch, invite_dialog, to_tag.empty() ? "" : fmt::format(";tag={}", to_tag), call_id, cseq, extra, body);
   return with_length(crlf(m));
 }
 
 std::string request(std::string_view method, std::string_view branch, std::string_view cseq, std::string_view extra) {
-  return with_length(crlf(fmt::format("{} sip:89052073578@1.1.1.2:5060 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch={}\n"
-                                      "Max-Forwards: 70\n{};tag=as6f3e1d2a\nCall-ID: {}\nCSeq: {}\n{}Content-Length: @\n\n",
-                                      method, branch, invite_dialog, call_id, cseq, extra)));
+  return with_length(
+      crlf(fmt::format("{} sip:89052073578@1.1.1.2:5060 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch={}\n"
+                       "Max-Forwards: 70\n{};tag=as6f3e1d2a\nCall-ID: {}\nCSeq: {}\n{}Content-Length: @\n\n",
+                       method, branch, invite_dialog, call_id, cseq, extra)));
 }
 
 std::string rtp(std::uint16_t seq, std::uint32_t ts, std::uint32_t ssrc, bool marker) {
@@ -236,12 +241,14 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
   const std::uint32_t phone100 = v4("192.168.2.100"), phone101 = v4("192.168.2.101"), server = v4("1.1.1.2");
   std::vector<record> recs;
   std::uint16_t id100 = 0x2b00, id101 = 0x1a00, id_server = 0x4c00;
-  auto from_phone = [&](std::uint64_t usec, std::uint32_t ip, std::uint16_t sport, std::uint16_t dport, std::string_view payload) {
+  auto from_phone = [&](std::uint64_t usec, std::uint32_t ip, std::uint16_t sport, std::uint16_t dport,
+                        std::string_view payload) {
     const bool is100 = ip == phone100;
     const bytes p = udp_packet(ip, sport, server, dport, payload, is100 ? id100++ : id101++, 64);
     recs.push_back({usec, ethernet(is100 ? phone100_mac : phone101_mac, router_mac, 0x0800, p)});
   };
-  auto to_phone = [&](std::uint64_t usec, std::uint32_t ip, std::uint16_t sport, std::uint16_t dport, std::string_view payload) {
+  auto to_phone = [&](std::uint64_t usec, std::uint32_t ip, std::uint16_t sport, std::uint16_t dport,
+                      std::string_view payload) {
     const bytes p = udp_packet(server, sport, ip, dport, payload, id_server++, 55);
     recs.push_back({usec, ethernet(router_mac, ip == phone100 ? phone100_mac : phone101_mac, 0x0800, p)});
   };
@@ -255,7 +262,8 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
   }
   // (1) phone .101 registers first: it keeps public port 5060.
   const char* cid101 = "20063242339186-62012442819438@192.168.2.101";
-  from_phone(10000, phone101, 5060, 5060, make_register(golden, "192.168.2.101", "201", cid101, "z9hG4bK1076223", "908623127"));
+  from_phone(10000, phone101, 5060, 5060,
+             make_register(golden, "192.168.2.101", "201", cid101, "z9hG4bK1076223", "908623127"));
   auto unrestored = [&](std::string m, const char* ip, int public_port) {
     if (!without_alg) return m;
     replace_all(m, fmt::format("rport=5060;received={}", ip), fmt::format("rport={};received=2.2.2.2", public_port));
@@ -264,19 +272,23 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
     return m;
   };
   to_phone(52000, phone101, 5060, 5060,
-           unrestored(make_register_ok(golden, "192.168.2.101", "201", cid101, "z9hG4bK1076223", "908623127"), "192.168.2.101", 5060));
+           unrestored(make_register_ok(golden, "192.168.2.101", "201", cid101, "z9hG4bK1076223", "908623127"),
+                      "192.168.2.101", 5060));
   // (2) phone .100 registers from the same local port: mapped to 2.2.2.2:5061.
   const char* cid100 = "31275590212-880172263@192.168.2.100";
-  from_phone(1000000, phone100, 5060, 5060, make_register(golden, "192.168.2.100", "200", cid100, "z9hG4bK2291751", "133057122"));
+  from_phone(1000000, phone100, 5060, 5060,
+             make_register(golden, "192.168.2.100", "200", cid100, "z9hG4bK2291751", "133057122"));
   to_phone(1047000, phone100, 5060, 5060,
-           unrestored(make_register_ok(golden, "192.168.2.100", "200", cid100, "z9hG4bK2291751", "133057122"), "192.168.2.100", 5061));
+           unrestored(make_register_ok(golden, "192.168.2.100", "200", cid100, "z9hG4bK2291751", "133057122"),
+                      "192.168.2.100", 5061));
   // (3) the golden INVITE, byte for byte, and its dialog.
   from_phone(5000000, phone100, 5060, 5060, read_text(golden + "/seed-routeros-invite/before.sip"));
   to_phone(5031000, phone100, 5060, 5060,
            unrestored(response("100 Trying", "z9hG4bK88046350326731848", "", "1 INVITE", "", ""), "", 0));
-  const std::string sdp = (
-      "v=0\no=- 1700000007 1700000007 IN IP4 1.1.1.2\ns=Asterisk\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20000 RTP/AVP 8 101\n"
-      "a=rtpmap:8 PCMA/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\na=ptime:20\na=sendrecv\n");
+  const std::string sdp =
+      ("v=0\no=- 1700000007 1700000007 IN IP4 1.1.1.2\ns=Asterisk\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20000 RTP/AVP 8 "
+       "101\n"
+       "a=rtpmap:8 PCMA/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\na=ptime:20\na=sendrecv\n");
   to_phone(7000000, phone100, 5060, 5060,
            unrestored(response("200 OK", "z9hG4bK88046350326731848", "as6f3e1d2a", "1 INVITE",
                                "Contact: <sip:89052073578@1.1.1.2:5060>\nContent-Type: application/sdp\n", sdp),
@@ -286,8 +298,10 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
   // (4) media: the server speaks first (through the expectation), then both ways; RTCP both ways.
   for (int i = 0; i < 4; ++i) {
     const auto seq = static_cast<std::uint16_t>(i);
-    to_phone(7030000 + 20000u * i, phone100, 20000, 10036, rtp(static_cast<std::uint16_t>(3000 + seq), 160u * seq, 0x55667788, i == 0));
-    from_phone(7040000 + 20000u * i, phone100, 10036, 20000, rtp(static_cast<std::uint16_t>(1000 + seq), 160u * seq, 0x11223344, i == 0));
+    to_phone(7030000 + 20000u * i, phone100, 20000, 10036,
+             rtp(static_cast<std::uint16_t>(3000 + seq), 160u * seq, 0x55667788, i == 0));
+    from_phone(7040000 + 20000u * i, phone100, 10036, 20000,
+               rtp(static_cast<std::uint16_t>(1000 + seq), 160u * seq, 0x11223344, i == 0));
   }
   from_phone(7115000, phone100, 10037, 20001, rtcp_sr(0x11223344, 480, 4, "200@192.168.2.100"));
   to_phone(7120000, phone100, 20001, 10037, rtcp_sr(0x55667788, 480, 4, "asterisk@1.1.1.2"));
@@ -304,7 +318,8 @@ int make_sample(const std::string& golden, const std::string& out, bool without_
 // ------------------------------------------------------------------ SIP over TCP, built with the engine
 /// A TCP segment with valid checksums.
 bytes tcp_packet(std::uint32_t src, std::uint16_t sport, std::uint32_t dst, std::uint16_t dport, std::uint32_t seq,
-                 std::uint32_t ack, std::uint8_t flags, std::string_view payload, std::uint16_t ip_id, std::uint8_t ttl) {
+                 std::uint32_t ack, std::uint8_t flags, std::string_view payload, std::uint16_t ip_id,
+                 std::uint8_t ttl) {
   bytes p(40 + payload.size());
   p[0] = 0x45;
   put16(p, 2, static_cast<std::uint16_t>(p.size()));
@@ -346,8 +361,8 @@ int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
   const std::uint32_t phone = v4("192.168.2.100"), server = v4("1.1.1.2"), pub = v4("2.2.2.2");
   std::vector<record> lan, wan;
   bytes buf(65535 + 64);
-  std::uint32_t phone_seq = 1000000, server_seq = 7000000;   // next sequence numbers, each in its sender's space
-  std::uint32_t phone_wan_next = 0, server_lan_next = 0;     // what each receiver has seen, in its own space
+  std::uint32_t phone_seq = 1000000, server_seq = 7000000;  // next sequence numbers, each in its sender's space
+  std::uint32_t phone_wan_next = 0, server_lan_next = 0;    // what each receiver has seen, in its own space
   std::uint16_t phone_id = 0x3d00, server_id = 0x5e00;
   auto seg_len = [](const bytes& ip, std::uint8_t flags) {
     const std::size_t payload = ip.size() - 20 - (ip[32] >> 4) * 4u;
@@ -364,7 +379,8 @@ int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
     lan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, p)});
     const bytes w = run(p, nat::side::lan, usec);
     wan.push_back({usec, ethernet(phone100_mac, router_mac, 0x0800, w)});
-    phone_wan_next = (std::uint32_t{w[24]} << 24 | std::uint32_t{w[25]} << 16 | std::uint32_t{w[26]} << 8 | w[27]) + seg_len(w, flags);
+    phone_wan_next = (std::uint32_t{w[24]} << 24 | std::uint32_t{w[25]} << 16 | std::uint32_t{w[26]} << 8 | w[27]) +
+                     seg_len(w, flags);
     phone_seq += seg_len(p, flags);
   };
   auto server_send = [&](std::uint64_t usec, std::uint8_t flags, std::string_view payload) {
@@ -372,7 +388,8 @@ int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
     wan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, w)});
     const bytes l = run(w, nat::side::wan, usec);
     lan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, l)});
-    server_lan_next = (std::uint32_t{l[24]} << 24 | std::uint32_t{l[25]} << 16 | std::uint32_t{l[26]} << 8 | l[27]) + seg_len(l, flags);
+    server_lan_next = (std::uint32_t{l[24]} << 24 | std::uint32_t{l[25]} << 16 | std::uint32_t{l[26]} << 8 | l[27]) +
+                      seg_len(l, flags);
     server_seq += seg_len(w, flags);
   };
   constexpr std::uint8_t syn = 0x02, ack = 0x10, psh_ack = 0x18, fin_ack = 0x11;
@@ -381,38 +398,55 @@ int make_tcp_sample(const std::string& lan_out, const std::string& wan_out) {
   phone_send(0, syn, "");
   server_send(30000, syn | ack, "");
   phone_send(31000, ack, "");
-  phone_send(40000, psh_ack, with_length(crlf(
-      "REGISTER sip:1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt1;rport\n"
-      "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>\nCall-ID: reg-4711@192.168.2.100\nCSeq: 1 REGISTER\n"
-      "Contact: <sip:200@192.168.2.100:49200;transport=tcp>\nExpires: 3600\nMax-Forwards: 70\nContent-Length: @\n\n")));
-  server_send(80000, psh_ack, with_length(crlf(
-      "SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt1;rport=49200;received=2.2.2.2\n"
-      "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>;tag=s1\nCall-ID: reg-4711@192.168.2.100\nCSeq: 1 REGISTER\n"
-      "Contact: <sip:200@2.2.2.2:49200;transport=tcp>;expires=3600\nContent-Length: @\n\n")));
+  phone_send(
+      40000, psh_ack,
+      with_length(crlf(
+          "REGISTER sip:1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt1;rport\n"
+          "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>\nCall-ID: reg-4711@192.168.2.100\nCSeq: 1 "
+          "REGISTER\n"
+          "Contact: <sip:200@192.168.2.100:49200;transport=tcp>\nExpires: 3600\nMax-Forwards: 70\nContent-Length: "
+          "@\n\n")));
+  server_send(
+      80000, psh_ack,
+      with_length(crlf("SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt1;rport=49200;received=2.2.2.2\n"
+                       "From: 200 <sip:200@1.1.1.2>;tag=r1\nTo: 200 <sip:200@1.1.1.2>;tag=s1\nCall-ID: "
+                       "reg-4711@192.168.2.100\nCSeq: 1 REGISTER\n"
+                       "Contact: <sip:200@2.2.2.2:49200;transport=tcp>;expires=3600\nContent-Length: @\n\n")));
   phone_send(81000, ack, "");
-  const std::string offer = crlf("v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\n"
-                                 "m=audio 10040 RTP/AVP 8\na=rtpmap:8 PCMA/8000\na=rtcp:10041\n");
-  phone_send(2000000, psh_ack, with_length(crlf(
-      "INVITE sip:89052073578@1.1.1.2 SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt2;rport\n" + dialog +
-      "\n" + call + "CSeq: 1 INVITE\nContact: <sip:200@192.168.2.100:49200;transport=tcp>\n"
-      "Content-Type: application/sdp\nMax-Forwards: 70\nContent-Length: @\n\n") + offer));
-  const std::string answer = crlf("v=0\no=- 2 2 IN IP4 1.1.1.2\ns=-\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20010 RTP/AVP 8\n"
-                                  "a=rtpmap:8 PCMA/8000\n");
+  const std::string offer = crlf(
+      "v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\n"
+      "m=audio 10040 RTP/AVP 8\na=rtpmap:8 PCMA/8000\na=rtcp:10041\n");
+  phone_send(
+      2000000, psh_ack,
+      with_length(
+          crlf("INVITE sip:89052073578@1.1.1.2 SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt2;rport\n" +
+               dialog + "\n" + call +
+               "CSeq: 1 INVITE\nContact: <sip:200@192.168.2.100:49200;transport=tcp>\n"
+               "Content-Type: application/sdp\nMax-Forwards: 70\nContent-Length: @\n\n") +
+          offer));
+  const std::string answer = crlf(
+      "v=0\no=- 2 2 IN IP4 1.1.1.2\ns=-\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20010 RTP/AVP 8\n"
+      "a=rtpmap:8 PCMA/8000\n");
   const std::string via2 = "Via: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt2;rport=49200;received=2.2.2.2\n";
   server_send(2030000, psh_ack,
-              with_length(crlf("SIP/2.0 100 Trying\n" + via2 + dialog + "\n" + call + "CSeq: 1 INVITE\nContent-Length: @\n\n")) +
+              with_length(crlf("SIP/2.0 100 Trying\n" + via2 + dialog + "\n" + call +
+                               "CSeq: 1 INVITE\nContent-Length: @\n\n")) +
                   with_length(crlf("SIP/2.0 200 OK\n" + via2 + dialog + ";tag=s2\n" + call +
                                    "CSeq: 1 INVITE\nContact: <sip:89052073578@1.1.1.2;transport=tcp>\n"
-                                   "Content-Type: application/sdp\nContent-Length: @\n\n") + answer));
-  phone_send(2040000, psh_ack, with_length(crlf(
-      "ACK sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt3;rport\n" + dialog +
-      ";tag=s2\n" + call + "CSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: @\n\n")));
-  phone_send(9000000, psh_ack, with_length(crlf(
-      "BYE sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP 192.168.2.100:49200;branch=z9hG4bKt4;rport\n" + dialog +
-      ";tag=s2\n" + call + "CSeq: 2 BYE\nMax-Forwards: 70\nContent-Length: @\n\n")));
-  server_send(9030000, psh_ack, with_length(crlf(
-      "SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt4;rport=49200;received=2.2.2.2\n" + dialog + ";tag=s2\n" +
-      call + "CSeq: 2 BYE\nContent-Length: @\n\n")));
+                                   "Content-Type: application/sdp\nContent-Length: @\n\n") +
+                              answer));
+  phone_send(2040000, psh_ack,
+             with_length(crlf("ACK sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP "
+                              "192.168.2.100:49200;branch=z9hG4bKt3;rport\n" +
+                              dialog + ";tag=s2\n" + call + "CSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: @\n\n")));
+  phone_send(9000000, psh_ack,
+             with_length(crlf("BYE sip:89052073578@1.1.1.2;transport=tcp SIP/2.0\nVia: SIP/2.0/TCP "
+                              "192.168.2.100:49200;branch=z9hG4bKt4;rport\n" +
+                              dialog + ";tag=s2\n" + call + "CSeq: 2 BYE\nMax-Forwards: 70\nContent-Length: @\n\n")));
+  server_send(9030000, psh_ack,
+              with_length(crlf(
+                  "SIP/2.0 200 OK\nVia: SIP/2.0/TCP 2.2.2.2:49200;branch=z9hG4bKt4;rport=49200;received=2.2.2.2\n" +
+                  dialog + ";tag=s2\n" + call + "CSeq: 2 BYE\nContent-Length: @\n\n")));
   phone_send(9031000, fin_ack, "");
   server_send(9060000, fin_ack, "");
   phone_send(9061000, ack, "");
@@ -429,7 +463,8 @@ std::vector<bytes> fragment(const bytes& ip, std::size_t mtu) {
   for (std::size_t off = 0; off < ip.size() - hl; off += step) {
     const std::size_t n = std::min(step, ip.size() - hl - off);
     bytes f(ip.begin(), ip.begin() + static_cast<std::ptrdiff_t>(hl));
-    f.insert(f.end(), ip.begin() + static_cast<std::ptrdiff_t>(hl + off), ip.begin() + static_cast<std::ptrdiff_t>(hl + off + n));
+    f.insert(f.end(), ip.begin() + static_cast<std::ptrdiff_t>(hl + off),
+             ip.begin() + static_cast<std::ptrdiff_t>(hl + off + n));
     put16(f, 2, static_cast<std::uint16_t>(f.size()));
     put16(f, 6, static_cast<std::uint16_t>((off / 8) | (off + n < ip.size() - hl ? 0x2000 : 0)));
     sipalg::nat::ipv4_view v;
@@ -470,27 +505,46 @@ int make_frag_sample(const std::string& lan_out, const std::string& wan_out) {
     wan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, w)});
     lan.push_back({usec, ethernet(router_mac, phone100_mac, 0x0800, run(w, nat::side::wan, usec))});
   };
-  phone_send(0, udp_packet(phone, 5060, server, 5060, with_length(crlf(
-      "REGISTER sip:1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf1;rport\n"
-      "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>\nCall-ID: frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
-      "Contact: <sip:200@192.168.2.100:5060>\nExpires: 3600\nContent-Length: @\n\n")), 0x6100, 64));
-  server_send(40000, udp_packet(server, 5060, pub, 5060, with_length(crlf(
-      "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf1;rport=5060;received=2.2.2.2\n"
-      "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>;tag=s9\nCall-ID: frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
-      "Contact: <sip:200@2.2.2.2:5060>;expires=3600\nContent-Length: @\n\n")), 0x7100, 55));
-  std::string big_sdp = "v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\nm=audio 10050 RTP/AVP 8 0 101\n";
+  phone_send(
+      0,
+      udp_packet(
+          phone, 5060, server, 5060,
+          with_length(crlf(
+              "REGISTER sip:1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf1;rport\n"
+              "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>\nCall-ID: frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
+              "Contact: <sip:200@192.168.2.100:5060>\nExpires: 3600\nContent-Length: @\n\n")),
+          0x6100, 64));
+  server_send(
+      40000,
+      udp_packet(server, 5060, pub, 5060,
+                 with_length(
+                     crlf("SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf1;rport=5060;received=2.2.2.2\n"
+                          "From: <sip:200@1.1.1.2>;tag=f1\nTo: <sip:200@1.1.1.2>;tag=s9\nCall-ID: "
+                          "frag-1@192.168.2.100\nCSeq: 1 REGISTER\n"
+                          "Contact: <sip:200@2.2.2.2:5060>;expires=3600\nContent-Length: @\n\n")),
+                 0x7100, 55));
+  std::string big_sdp =
+      "v=0\no=200 1 1 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\nm=audio 10050 RTP/AVP 8 0 101\n";
   for (int i = 0; i < 40; ++i) big_sdp += fmt::format("a=x-padding-{}:0123456789abcdef0123456789abcdef\n", i);
-  const bytes invite = udp_packet(phone, 5060, server, 5060, with_length(crlf(
-      "INVITE sip:300@1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf2;rport\n"
-      "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>\nCall-ID: frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
-      "Contact: <sip:200@192.168.2.100:5060>\nContent-Type: application/sdp\nContent-Length: @\n\n" + big_sdp)), 0x6101, 64);
+  const bytes invite = udp_packet(
+      phone, 5060, server, 5060,
+      with_length(
+          crlf("INVITE sip:300@1.1.1.2 SIP/2.0\nVia: SIP/2.0/UDP 192.168.2.100:5060;branch=z9hG4bKf2;rport\n"
+               "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>\nCall-ID: frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
+               "Contact: <sip:200@192.168.2.100:5060>\nContent-Type: application/sdp\nContent-Length: @\n\n" +
+               big_sdp)),
+      0x6101, 64);
   for (const bytes& f : fragment(invite, 1500)) phone_send(1000000, f);
   std::string answer = "v=0\no=- 1 1 IN IP4 1.1.1.2\ns=-\nc=IN IP4 1.1.1.2\nt=0 0\nm=audio 20050 RTP/AVP 8\n";
   for (int i = 0; i < 60; ++i) answer += fmt::format("a=x-padding-{}:fedcba9876543210fedcba9876543210\n", i);
-  const bytes ok = udp_packet(server, 5060, pub, 5060, with_length(crlf(
-      "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf2;rport=5060;received=2.2.2.2\n"
-      "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>;tag=s8\nCall-ID: frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
-      "Contact: <sip:300@1.1.1.2>\nContent-Type: application/sdp\nContent-Length: @\n\n" + answer)), 0x7101, 55);
+  const bytes ok = udp_packet(
+      server, 5060, pub, 5060,
+      with_length(crlf("SIP/2.0 200 OK\nVia: SIP/2.0/UDP 2.2.2.2:5060;branch=z9hG4bKf2;rport=5060;received=2.2.2.2\n"
+                       "From: <sip:200@1.1.1.2>;tag=f2\nTo: <sip:300@1.1.1.2>;tag=s8\nCall-ID: "
+                       "frag-2@192.168.2.100\nCSeq: 1 INVITE\n"
+                       "Contact: <sip:300@1.1.1.2>\nContent-Type: application/sdp\nContent-Length: @\n\n" +
+                       answer)),
+      0x7101, 55);
   for (const bytes& f : fragment(ok, 1000)) server_send(1100000, f);
   write_capture(lan_out, DLT_EN10MB, lan, sample_base);
   write_capture(wan_out, DLT_EN10MB, wan, sample_base);
@@ -568,7 +622,7 @@ int convert(const std::string& in, const std::string& out, const std::string& fo
       die("convert: unknown form " + form);
     }
     recs.push_back({static_cast<std::uint64_t>(f.h.ts.tv_sec - static_cast<time_t>(sample_base)) * 1000000u +
-                         static_cast<std::uint64_t>(f.h.ts.tv_usec),
+                        static_cast<std::uint64_t>(f.h.ts.tv_usec),
                     std::move(o)});
   }
   write_capture(out, out_dlt, recs, sample_base);
@@ -607,8 +661,8 @@ int check(const std::string& path, const std::string& golden) {
     bytes ip(f.data.begin() + static_cast<std::ptrdiff_t>(fi.ip_offset), f.data.end());
     sipalg::nat::packet_view pv;
     const auto r = sipalg::nat::packet_view::parse(ip, pv, {.verify_ip_checksum = true, .verify_l4_checksum = true});
-    expect(r.ok(), fmt::format("frame at {}.{:06}: valid IPv4/UDP with correct checksums ({})", f.h.ts.tv_sec, f.h.ts.tv_usec,
-                               sipalg::nat::to_string(r.code)));
+    expect(r.ok(), fmt::format("frame at {}.{:06}: valid IPv4/UDP with correct checksums ({})", f.h.ts.tv_sec,
+                               f.h.ts.tv_usec, sipalg::nat::to_string(r.code)));
     if (!r.ok() || !pv.is_udp()) continue;
     expect(pv.ip().total_length() == ip.size(), "no trailer after the IP packet");
     expect(pv.udp().has_checksum(), "UDP checksum present");
@@ -616,7 +670,8 @@ int check(const std::string& path, const std::string& golden) {
     expect(!sipalg::nat::ipv4_prefix{0xC0A80200u, 24}.contains(k.src_addr) &&
                !sipalg::nat::ipv4_prefix{0xC0A80200u, 24}.contains(k.dst_addr),
            fmt::format("no private address in the WAN-side IP header: {} -> {}", k.src(), k.dst()));
-    udp.push_back({k.src(), k.dst(), std::string(reinterpret_cast<const char*>(pv.payload().data()), pv.payload_size())});
+    udp.push_back(
+        {k.src(), k.dst(), std::string(reinterpret_cast<const char*>(pv.payload().data()), pv.payload_size())});
   }
   expect(frames.size() == 20, fmt::format("20 frames on the WAN side (got {})", frames.size()));
 
@@ -628,8 +683,10 @@ int check(const std::string& path, const std::string& golden) {
   auto ep = [](const char* s) { return *sipalg::endpoint::parse(s); };
   // The INVITE's WAN form is the golden after.sip, byte for byte.
   if (const auto* inv = find("INVITE ")) {
-    expect(inv->payload == read_text(golden + "/seed-routeros-invite/after.sip"), "INVITE == seed-routeros-invite/after.sip");
-    expect(inv->src == ep("2.2.2.2:5061") && inv->dst == ep("1.1.1.2:5060"), "INVITE from 2.2.2.2:5061 to 1.1.1.2:5060");
+    expect(inv->payload == read_text(golden + "/seed-routeros-invite/after.sip"),
+           "INVITE == seed-routeros-invite/after.sip");
+    expect(inv->src == ep("2.2.2.2:5061") && inv->dst == ep("1.1.1.2:5060"),
+           "INVITE from 2.2.2.2:5061 to 1.1.1.2:5060");
   } else {
     expect(false, "an INVITE on the WAN side");
   }
@@ -650,14 +707,17 @@ int check(const std::string& path, const std::string& golden) {
     if (d.payload.starts_with("SIP/2.0 200 OK") && d.payload.find("sip:200@") != std::string::npos &&
         d.payload.find("REGISTER") != std::string::npos)
       ok100 = &d;
-  expect(ok100 && ok100->dst == ep("2.2.2.2:5061") &&
-             ok100->payload.find("Via: SIP/2.0/UDP 2.2.2.2:5061;branch=z9hG4bK2291751;rport=5061;received=2.2.2.2\r\n") !=
-                 std::string::npos &&
-             ok100->payload.find("Contact: <sip:200@2.2.2.2:5061>;expires=3600") != std::string::npos,
-         "200 OK (REGISTER) of .100 to 2.2.2.2:5061 with Via 2.2.2.2:5061;rport=5061;received=2.2.2.2 and Contact 2.2.2.2:5061");
+  expect(
+      ok100 && ok100->dst == ep("2.2.2.2:5061") &&
+          ok100->payload.find("Via: SIP/2.0/UDP 2.2.2.2:5061;branch=z9hG4bK2291751;rport=5061;received=2.2.2.2\r\n") !=
+              std::string::npos &&
+          ok100->payload.find("Contact: <sip:200@2.2.2.2:5061>;expires=3600") != std::string::npos,
+      "200 OK (REGISTER) of .100 to 2.2.2.2:5061 with Via 2.2.2.2:5061;rport=5061;received=2.2.2.2 and Contact "
+      "2.2.2.2:5061");
   const auto* ok_inv = find("SIP/2.0 200 OK", "CSeq: 1 INVITE");
   expect(ok_inv && ok_inv->dst == ep("2.2.2.2:5061") &&
-             ok_inv->payload.find("Via: SIP/2.0/UDP 2.2.2.2:5061;branch=z9hG4bK88046350326731848\r\n") != std::string::npos &&
+             ok_inv->payload.find("Via: SIP/2.0/UDP 2.2.2.2:5061;branch=z9hG4bK88046350326731848\r\n") !=
+                 std::string::npos &&
              ok_inv->payload.find("c=IN IP4 1.1.1.2") != std::string::npos,
          "200 OK (INVITE) to 2.2.2.2:5061, Via 2.2.2.2:5061, the server's SDP untouched");
   // Media to and from the public mapping the INVITE announced.
@@ -668,7 +728,8 @@ int check(const std::string& path, const std::string& golden) {
     if (d.src == ep("1.1.1.2:20001")) rtcp_in += d.dst == ep("2.2.2.2:10037");
     if (d.dst == ep("1.1.1.2:20001")) rtcp_out += d.src == ep("2.2.2.2:10037");
   }
-  expect(rtp_in == 4 && rtp_out == 4, fmt::format("RTP 1.1.1.2:20000 <-> 2.2.2.2:10036: 4 + 4 (got {} + {})", rtp_in, rtp_out));
+  expect(rtp_in == 4 && rtp_out == 4,
+         fmt::format("RTP 1.1.1.2:20000 <-> 2.2.2.2:10036: 4 + 4 (got {} + {})", rtp_in, rtp_out));
   expect(rtcp_in == 1 && rtcp_out == 1, "RTCP 1.1.1.2:20001 <-> 2.2.2.2:10037");
   // No private address left in any SIP message except in Call-IDs (never touched).
   int sip = 0;
@@ -749,7 +810,8 @@ int fuzz(const std::string& path, std::size_t stride = 1, int mutations = 3000) 
       fmt::print("FAIL {}: exit {}, summary {}, error \"{}\"\n", what, rc, has_summary ? "yes" : "no", error);
   };
   // Every prefix: cut inside the file header, a record header, a frame.
-  for (std::size_t cut = 0; cut < capture.size(); cut += stride) judge(bytes(capture.begin(), capture.begin() + static_cast<std::ptrdiff_t>(cut)), fmt::format("cut at {}", cut));
+  for (std::size_t cut = 0; cut < capture.size(); cut += stride)
+    judge(bytes(capture.begin(), capture.begin() + static_cast<std::ptrdiff_t>(cut)), fmt::format("cut at {}", cut));
   // Record boundaries and the first 80 bytes of every frame (link, IP, UDP headers, start of SIP).
   std::vector<std::size_t> hot;
   for (std::size_t i = 0; i < 24; ++i) hot.push_back(i);
@@ -786,10 +848,11 @@ int main(int argc, char** argv) {
   if (a.size() == 3 && a[0] == "check") return check(a[1], a[2]);
   if (a.size() == 2 && a[0] == "fuzz") return fuzz(a[1]);
   if (a.size() == 2 && a[0] == "fuzz-quick") return fuzz(a[1], 7, 1000);
-  fmt::print(stderr,
-             "usage: pcap_testtool make-sample GOLDEN_DIR OUT [--router-without-alg] | make-tcp-sample LAN_OUT WAN_OUT |\n"
-             "       make-frag-sample LAN_OUT WAN_OUT |\n"
-             "       fuzz IN | fuzz-quick IN |\n"
-             "       convert IN OUT FORM | check OUT GOLDEN_DIR | compare A B\n");
+  fmt::print(
+      stderr,
+      "usage: pcap_testtool make-sample GOLDEN_DIR OUT [--router-without-alg] | make-tcp-sample LAN_OUT WAN_OUT |\n"
+      "       make-frag-sample LAN_OUT WAN_OUT |\n"
+      "       fuzz IN | fuzz-quick IN |\n"
+      "       convert IN OUT FORM | check OUT GOLDEN_DIR | compare A B\n");
   return 2;
 }
