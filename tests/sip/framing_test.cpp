@@ -174,7 +174,7 @@ TEST_CASE("framing: errors break the stream", "[sip][framing]") {
       {"GARBAGE\r\n", errc::bad_start_line},  // known before the head is complete
       {"HTTP/1.1 200 OK\r\n", errc::bad_method},
       {"GET / HTTP/1.1\r\n", errc::bad_request_uri},
-      {req + "Foo\r\n", errc::missing_colon},
+      {req + "Foo\r\nBar: 1\r\n", errc::missing_colon},  // "Foo\r\n" alone may still be folded: need_more
       {req + "Subject: " + std::string(9000, 'x'), errc::line_too_long},  // no need to wait for the LF
   };
   for (const row& r : rows) {
@@ -245,4 +245,15 @@ TEST_CASE("framing: the verdict does not depend on how much has arrived", "[sip]
       CHECK(part.length == whole.length);
     }
   }
+}
+
+TEST_CASE("framing: a header line at the end of what arrived waits for a possible fold", "[sip][framing]") {
+  // fuzz/crashes/sip_framing/header-name-line-at-segment-end: "Call-ID\r\n : x" is one header
+  // (a fold before the colon), so "Call-ID\r\n" alone is not yet an error.
+  const std::string head = "INVITE sip:a@b SIP/2.0\r\nCall-ID\r\n";
+  CHECK(frame_message(head).need_more());
+  const std::string whole = head + " : x\r\nContent-Length: 0\r\n\r\n";
+  CHECK(frame_message(whole).length == whole.size());
+  // A complete head with the same line is an error at once.
+  CHECK(frame_message(head + "Via: x\r\n\r\n").ec == errc::missing_colon);
 }

@@ -85,7 +85,33 @@ template <std::size_t MaxHeaders = 64>
     if (n >= o.max_message_size) return {errc::message_too_large, o.max_message_size, frame_kind::message};
     return {errc::need_more, 0, frame_kind::message};
   }
-  if (!r) return {r.ec, r.offset, frame_kind::message};
+  if (!r) {
+    // Until the empty line that ends the head has arrived, an error in the last
+    // complete line or in the unfinished one may go away with more bytes (a
+    // folded continuation, a cut header): decide once the head is complete, so
+    // the verdict never depends on how the stream was segmented.
+    const bool head_complete = view.find("\n\r\n") != std::string_view::npos || view.find("\n\n") != std::string_view::npos;
+    const bool permanent = r.ec == errc::line_too_long || r.ec == errc::message_too_large;
+    if (!head_complete && !permanent) {
+      const std::size_t first_lf = view.find('\n');
+      bool wait = first_lf == std::string_view::npos;  // the start line itself is not complete yet
+      if (!wait && r.offset > first_lf) {
+        // Header lines: the last complete one may still be continued by a fold.
+        std::size_t line_start = first_lf + 1;
+        const std::size_t last_lf = view.rfind('\n');
+        if (last_lf > first_lf) {
+          const std::size_t prev_lf = view.rfind('\n', last_lf - 1);
+          if (prev_lf != std::string_view::npos && prev_lf + 1 > line_start) line_start = prev_lf + 1;
+        }
+        wait = r.offset >= line_start;
+      }
+      if (wait) {
+        if (n >= o.max_message_size) return {errc::message_too_large, o.max_message_size, frame_kind::message};
+        return {errc::need_more, 0, frame_kind::message};
+      }
+    }
+    return {r.ec, r.offset, frame_kind::message};
+  }
   if (m.message_end > n) return {errc::need_more, 0, frame_kind::message};
   return {errc::ok, m.message_end, frame_kind::message};
 }
