@@ -109,9 +109,10 @@ struct replay_stats {
   std::uint64_t inbound = 0;   ///< to the LAN, WAN form rebuilt
   std::uint64_t passed = 0;    ///< neither end in --lan: written unchanged
   std::array<std::uint64_t, static_cast<std::size_t>(skip_reason::count_)> skipped{};
-  std::uint64_t consistent = 0;  ///< inbound: the engine turns the rebuilt WAN form into the captured LAN bytes
-  std::uint64_t differs = 0;     ///< inbound: it does not (another router's ALG, or none)
-  std::string read_error;        ///< libpcap's message for the damaged record, if any
+  std::uint64_t consistent = 0;          ///< inbound: the engine turns the rebuilt WAN form into the captured LAN bytes
+  std::uint64_t differs = 0;             ///< inbound: it does not (another router's ALG, or none)
+  std::uint64_t checksums_repaired = 0;  ///< IPv4/UDP/TCP checksums wrong in the capture (offload), fixed first
+  std::string read_error;                ///< libpcap's message for the damaged record, if any
 
   [[nodiscard]] std::uint64_t skipped_total() const {
     std::uint64_t n = 0;
@@ -394,10 +395,22 @@ class replayer {
     lan_.assign(ip.begin(), ip.begin() + static_cast<std::ptrdiff_t>(total));
 
     std::copy(lan_.begin(), lan_.end(), buf_.begin());
+    // Checksums left to the NIC (offload) are wrong in captures taken on the sending host (Windows
+    // even leaves the IPv4 header checksum 0); on the wire they are right. Repair, and count.
+    nat::ipv4_view v4;
+    if (nat::ipv4_view::parse({buf_.data(), total}, v4, false).ok() && !v4.header_checksum_ok()) {
+      v4.update_header_checksum();
+      ++stats_.checksums_repaired;
+    }
     nat::packet_view pv;
     const nat::result pr = nat::packet_view::parse(buf_, pv);  // the whole buffer: the payload may grow into it
     const bool fragment = pr.code == nat::errc::fragment;
     if (!pr.ok() && !fragment) return skip(skip_reason::invalid_ipv4);
+    if (pr.ok() && pv.has_ports() && !pv.l4_checksum_ok()) {
+      pv.update_l4_checksum();
+      ++stats_.checksums_repaired;
+    }
+    std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(total), lan_.begin());
 
     const std::uint32_t src = pv.ip().src_uint(), dst = pv.ip().dst_uint();
     if ((dst >> 28) == 0xE || dst == 0xFFFFFFFFu || src == 0 || (src >> 28) == 0xE)
@@ -840,6 +853,7 @@ class replayer {
       j["skipped"] = std::move(s);
       j["consistent"] = stats_.consistent;
       j["differs"] = stats_.differs;
+      j["checksums_repaired"] = stats_.checksums_repaired;
       if (!stats_.read_error.empty()) j["read_error"] = stats_.read_error;
       fmt::print(report_, "{}\n", nlohmann::ordered_json{{"summary", j}}.dump());
       return;
@@ -852,6 +866,11 @@ class replayer {
                skipped.empty() ? "" : ": ", skipped, stats_.written, c.sip_messages, c.sip_rewritten, c.sip_unchanged,
                c.sip_malformed, c.sip_no_fit + c.sip_no_room, c.expectations_added, c.expectations_removed,
                stats_.consistent, stats_.differs);
+    if (stats_.checksums_repaired != 0)
+      fmt::print(report_,
+                 "note: {} IPv4/UDP/TCP checksums were wrong in the capture (checksum offload?) and were "
+                 "recomputed before translation\n",
+                 stats_.checksums_repaired);
   }
 
   replay_options opt_;

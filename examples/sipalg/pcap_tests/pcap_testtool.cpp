@@ -5,7 +5,8 @@
 //                                   deterministic (fixed timestamps, IP ids, MACs), built from the golden cases;
 //                                   with the flag, as the LAN side of a router without SIP ALG would see it
 //   convert IN OUT FORM             re-encapsulates an Ethernet capture: vlan, qinq, sll, sll2, raw, null,
-//                                   or dlt:N (frames unchanged, link type N: for the unknown-link-type test)
+//                                   offload (the phones' checksums left to the NIC), or dlt:N (frames
+//                                   unchanged, link type N: for the unknown-link-type test)
 //   make-tcp-sample LAN WAN         SIP over TCP through the reference engine: the LAN-side capture and
 //                                   the WAN-side capture `sipalg pcap` must reproduce (see make_tcp_sample)
 //   make-frag-sample LAN WAN        the same with IPv4 fragments both ways (see make_frag_sample)
@@ -615,6 +616,14 @@ int convert(const std::string& in, const std::string& out, const std::string& fo
       out_dlt = form == "raw" ? DLT_RAW : DLT_NULL;
       if (form == "null") o = {2, 0, 0, 0};  // AF_INET, little-endian host
       o.insert(o.end(), l3.begin(), l3.end());
+    } else if (form == "offload") {
+      // As captured on the phones themselves with checksum offload: the IPv4 header checksum 0
+      // (Windows) and a UDP checksum the NIC would have filled in.
+      o = e;
+      if (outgoing && type == 0x0800 && o.size() >= 14 + 28) {
+        put16(o, 14 + 10, 0);
+        put16(o, 14 + 26, 0x1234);
+      }
     } else if (form.rfind("dlt:", 0) == 0) {
       out_dlt = std::stoi(form.substr(4));
       o = e;
