@@ -34,7 +34,7 @@ shared_targets=" sip_message sip_framing sdp sdp_multipart rewrite nat_engine pc
 llvm_suffix=${LLVM_SUFFIX:--14}
 profdata=$(command -v "llvm-profdata$llvm_suffix" || command -v llvm-profdata)
 llvmcov=$(command -v "llvm-cov$llvm_suffix" || command -v llvm-cov)
-export SIPALG_FUZZ_SKIP=${SIPALG_FUZZ_SKIP-tcp-tiny-fragment}
+export SIPALG_FUZZ_SKIP=${SIPALG_FUZZ_SKIP-}
 
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)

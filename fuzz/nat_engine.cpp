@@ -163,18 +163,7 @@ struct harness {
     SIPALG_FUZZ_CHECK(eng.expectations().size() <= eng.expectations().capacity());
   }
 
-  /// Open issue "tcp-tiny-fragment" (reported): a TCP first fragment with fewer than 20 bytes of TCP
-  /// header is translated as if the whole header were there (out-of-bounds read and write).
-  static bool known_tiny_tcp_fragment(const std::vector<std::uint8_t>& p) {
-    static const bool skip = sipalg::fuzz::skipping_known_issue("tcp-tiny-fragment");
-    if (!skip || p.size() < 20 || p[9] != 6) return false;
-    const std::size_t hl = (p[0] & 0x0Fu) * 4u, total = be16(&p[2]);
-    const std::uint16_t frag = be16(&p[6]);
-    return (frag & 0x2000) != 0 && (frag & 0x1FFF) == 0 && total >= hl && total - hl < 20;
-  }
-
   nat::process_result send(const std::vector<std::uint8_t>& pkt, std::size_t room, nat::side from) {
-    if (known_tiny_tcp_fragment(pkt)) return {nat::verdict::drop, 0};
     sipalg::fuzz::exact_buffer buf(std::string(pkt.begin(), pkt.end()).append(room, '\xEE'));
     auto* bytes = reinterpret_cast<std::uint8_t*>(buf.data());
     const validity in = check_packet(bytes, pkt.size());

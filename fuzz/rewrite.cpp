@@ -273,12 +273,6 @@ void run(std::string_view text, const alg::binding& b, const alg::policy& pol, m
                     static_cast<std::int64_t>(in_msg.message_end) + delta);
   SIPALG_FUZZ_CHECK(out_buf.size() - out_msg.message_end == text.size() - in_msg.message_end);
   if (out_msg.content_length) SIPALG_FUZZ_CHECK(*out_msg.content_length == out_msg.body.length);
-  // Open issue "sdp-bracket-family" (reported): a tolerated bracketed IPv6 address ("IN IP6 [fd00::1]")
-  // becomes "IN IP4 [203.0.113.7]" under a family-changing binding; the SDP no longer parses.
-  static const bool skip_brackets = sipalg::fuzz::skipping_known_issue("sdp-bracket-family");
-  if (skip_brackets && b.inside.address.family() != b.outside.address.family() &&
-      text.find("IP6 [") != std::string_view::npos)
-    return;
   // The SDP still parses when the rewriter parsed it.
   const sip::header* ct = in_msg.find(sip::header_id::content_type);
   if (ct != nullptr && b.dir == alg::direction::outbound && pol.rewrites(alg::rewrite_sdp)) {
