@@ -433,6 +433,11 @@ class replayer {
     const std::uint32_t seq = tcp ? pv.tcp().seq() : 0;
     const nat::flow_key lan_key = pv.key();
     const auto conn = tcp ? conn_key(lan_key.src(), lan_key.dst()) : conn_key_t{};
+    if (!fragment && pv.has_ports()) {
+      // The engine runs the ALG on a flow the phone opens to a SIP port (its sip flag).
+      const transport t = pv.is_tcp() ? transport::tcp : transport::udp;
+      sip_flows_.try_emplace(flow_id(lan_key.src(), lan_key.dst(), t), opt_.policy.is_sip_port(lan_key.dst_port, t));
+    }
     const nat::process_result r = engine_->process(buf_, total, nat::side::lan, now_);
     if (tcp && packet_delta_ != 0) tcp_[conn].out.record(seq, packet_delta_);
     if (fragment && r.action == nat::verdict::forward && r.length >= 28 && lan_.size() >= 28) {
@@ -479,9 +484,11 @@ class replayer {
       pv.set_dst_port(pub->port);
       std::int32_t delta = 0;
       const transport t = tcp ? transport::tcp : transport::udp;
-      if (opt_.alg && pv.payload_size() != 0 &&
-          (opt_.policy.is_sip_port(remote.port, t) || opt_.policy.is_sip_port(phone.port, t)))
-        delta = unrestore_sip(pv, *pub, phone, remote);
+      // Whether the engine runs the ALG on this flow: as decided when the phone opened it; a flow
+      // opened from the WAN (an expectation) is SIP when it reaches the phone's SIP port.
+      const bool sip_flow =
+          sip_flows_.try_emplace(flow_id(phone, remote, t), opt_.policy.is_sip_port(phone.port, t)).first->second;
+      if (opt_.alg && pv.payload_size() != 0 && sip_flow) delta = unrestore_sip(pv, *pub, phone, remote);
       if (tcp) {
         nat::tcp_view tv = pv.tcp();
         const auto it = tcp_.find(conn_key(phone, remote));
@@ -754,6 +761,11 @@ class replayer {
     return {inside.address.v4_uint(), inside.port, remote.address.v4_uint(), remote.port};
   }
 
+  using flow_id_t = std::tuple<std::uint32_t, std::uint16_t, std::uint32_t, std::uint16_t, transport>;
+  static flow_id_t flow_id(const endpoint& inside, const endpoint& remote, transport t) {
+    return {inside.address.v4_uint(), inside.port, remote.address.v4_uint(), remote.port, t};
+  }
+
   void write(const std::uint8_t* ip, std::size_t n) {
     frame_.assign(link_header_.begin(), link_header_.end());
     frame_.insert(frame_.end(), ip, ip + n);
@@ -891,6 +903,7 @@ class replayer {
   std::int32_t packet_delta_ = 0;
   std::map<conn_key_t, detail::tcp_track> tcp_;
   std::map<frag_id, endpoint> frags_;
+  std::map<flow_id_t, bool> sip_flows_;  ///< (phone, remote, transport) -> the engine runs the ALG on it
   replay_stats stats_;
 };
 
