@@ -1,0 +1,27 @@
+# ctest driver (cmake -P): `sipalg pcap` on every capture of the external corpus (CORPUS/pcap, read
+# in place), with three LAN prefixes: exit 0 with a summary, or 1 with a message; never a crash.
+# Prints "SKIPPED: ..." (the test's SKIP_REGULAR_EXPRESSION) when the corpus is absent.
+if(NOT IS_DIRECTORY "${CORPUS}/pcap")
+  message(STATUS "SKIPPED: no external corpus at ${CORPUS}")
+  return()
+endif()
+file(GLOB_RECURSE captures "${CORPUS}/pcap/*.pcap" "${CORPUS}/pcap/*.pcapng" "${CORPUS}/pcap/*.cap")
+list(SORT captures)
+file(MAKE_DIRECTORY "${WORK}")
+set(runs 0)
+foreach(f IN LISTS captures)
+  foreach(lan 192.168.0.0/16 10.0.0.0/8 172.16.0.0/12)
+    execute_process(COMMAND "${SIPALG}" pcap --lan ${lan} --public 203.0.113.1 "${f}" "${WORK}/out.pcap"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    math(EXPR runs "${runs} + 1")
+    if(rc EQUAL 0 AND out MATCHES "\nsummary: ")
+      continue()
+    endif()
+    if(rc EQUAL 1 AND err MATCHES "sipalg pcap: ")
+      continue()
+    endif()
+    message(FATAL_ERROR "${f} (--lan ${lan}): exit ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+  endforeach()
+endforeach()
+list(LENGTH captures n)
+message(STATUS "ok: ${n} captures, ${runs} runs")
