@@ -109,7 +109,12 @@ void add_pcap_command(CLI::App& app) {
   cmd->add_option("IN", opts->in, "capture taken on the LAN side (pcap or pcapng)")->required();
   cmd->add_option("OUT", opts->out, "capture to write, as seen on the WAN side (pcap)")->required();
   cmd->callback([opts]() {
-    const int rc = run_pcap(*opts);
+    int rc = 2;
+    try {
+      rc = run_pcap(*opts);
+    } catch (const CLI::ValidationError& e) {  // a bad option value: usage error, exit 2 (commands.hpp)
+      fmt::print(stderr, "sipalg pcap: {}\n", e.what());
+    }
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }
