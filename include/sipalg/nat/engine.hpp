@@ -162,7 +162,7 @@ struct alg_event {
 class engine {
  public:
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
-  /// Called once per SIP message the ALG planned (after applying it); must not call back into the engine.
+  /// Called once per SIP message the ALG planned, just before its edits are applied; must not call back into the engine.
   using alg_observer = void (*)(void* context, const alg_event& event);
 
   explicit engine(const engine_config& cfg) noexcept
