@@ -238,6 +238,27 @@ def main():
             data = (b"" if mode is None else ctl(mode)) + seq
             s.add("nat_engine", data, f"golden messages as packets ({name}, mode {mode})", OURS)
 
+    # pcap_reader: the bundled LAN capture (ours) and the permissive captures' original files (<= 64 KiB).
+    sample = REPO / "examples" / "data" / "sample-lan.pcap"
+    if sample.is_file():
+        data = sample.read_bytes()
+        for mode in (None, 1, 2, 4, 8):
+            s.add("pcap_reader", (b"" if mode is None else ctl(mode)) + data,
+                  f"examples/data/sample-lan.pcap (mode {mode})", OURS)
+    for cap in sorted((args.shared / "corpus" / "pcap").glob("*/")):
+        prov = cap / "PROVENANCE.md"
+        if not prov.is_file():
+            continue
+        text = prov.read_text(errors="replace")
+        m = re.search(r"^- License:\s*(.+)$", text, re.M)
+        if not m or not PERMISSIVE.match(m.group(1).strip()):
+            continue
+        repo = re.search(r"^- Source repository:\s*(\S+)", text, re.M)
+        for p in sorted(list(cap.glob("*.pcap")) + list(cap.glob("*.pcapng"))):
+            if p.stat().st_size <= 65536:
+                s.add("pcap_reader", p.read_bytes(), f"shared/corpus/pcap/{cap.name}/{p.name}",
+                      f"{m.group(1).strip()} ({repo.group(1) if repo else cap.name})")
+
     rows = []
     for t in targets:
         d = FUZZ / "corpus" / t
