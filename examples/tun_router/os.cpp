@@ -71,6 +71,9 @@ command_result run_command(const std::vector<std::string>& argv, int timeout_ms)
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Its own process group: a SIGTERM sent to ours (e.g. by `timeout`, which signals the
+    // whole group) must not kill the `ip` commands that undo the setup on shutdown.
+    ::setpgid(0, 0);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
     ::dup2(write_end.get(), 1);
