@@ -1,4 +1,6 @@
 # ctest driver (cmake -P): regenerates the bundled capture and compares it with the committed one.
+get_filename_component(_out_dir "${OUT}" DIRECTORY)
+file(MAKE_DIRECTORY "${_out_dir}")  # the work folder may not exist yet in a fresh build
 execute_process(COMMAND "${TOOL}" make-sample "${GOLDEN}" "${OUT}" RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "make-sample failed (${rc}): ${err}")
