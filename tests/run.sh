@@ -4,9 +4,10 @@
 #   gcc    GCC, Debug, -Werror: every test           (CMake preset "dev")
 #   asan   GCC, ASan + UBSan: every test              (preset "asan-ubsan")
 #   clang  Clang, -Werror: the header compile tests   (preset "clang", ctest -L headers)
+#   fuzz   every libFuzzer target for SIPALG_FUZZ_SECONDS (default 20) each (fuzz/run.sh)
 # prints each ctest summary and exits non-zero if anything failed.
 #
-# Usage: tests/run.sh [gcc] [asan] [clang]      (default: all three), from any directory.
+# Usage: tests/run.sh [gcc] [asan] [clang] [fuzz]      (default: all four), from any directory.
 # Environment: SIPALG_BUILD_ROOT (default <repo>/build), SIPALG_JOBS (default: nproc),
 #              SIPALG_SKIP_DEPS=1 (do not check packages).
 # Tests that need ../shared/corpus skip with a message when it is absent (a user's clone).
@@ -20,7 +21,7 @@ sipalg_install_deps
 root=${SIPALG_BUILD_ROOT:-$repo/build}
 jobs=${SIPALG_JOBS:-$(nproc 2>/dev/null || echo 2)}
 configs=("$@")
-((${#configs[@]})) || configs=(gcc asan clang)
+((${#configs[@]})) || configs=(gcc asan clang fuzz)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -76,12 +77,39 @@ run_config() {
   summary+=("$name: $line ($((SECONDS - start)) s)")
 }
 
+# run_fuzz: every libFuzzer target (clang, ASan+UBSan) for SIPALG_FUZZ_SECONDS each (default 20) on its
+# seeds, crash regressions and ../shared/corpus; a fixed seed keeps a CI run repeatable. Each target
+# counts as one test; a crash input lands in fuzz/crashes/<target>/ (see fuzz/README.md).
+run_fuzz() {
+  local start=$SECONDS log=$root/fuzz/run.log rc=0
+  mkdir -p "$root/fuzz"
+  echo "=== fuzz: build and run every target for ${SIPALG_FUZZ_SECONDS:-20} s (fuzz/run.sh)"
+  SIPALG_FUZZ_BUILD_DIR=$root/fuzz SIPALG_FUZZ_JOBS=$jobs \
+    SIPALG_FUZZ_EXTRA_FLAGS="${SIPALG_FUZZ_EXTRA_FLAGS:--seed=1}" \
+    bash "$repo/fuzz/run.sh" "${SIPALG_FUZZ_SECONDS:-20}" >"$log" 2>&1 || rc=$?
+  local tsv=$root/fuzz/fuzz-summary.tsv ok=0 bad=0
+  if [[ -f $tsv ]]; then
+    column -t -s $'\t' "$tsv" 2>/dev/null || cat "$tsv"
+    ok=$(awk -F'\t' 'NR > 1 && $7 == "ok"' "$tsv" | wc -l)
+    bad=$(awk -F'\t' 'NR > 1 && $7 != "ok"' "$tsv" | wc -l)
+  fi
+  if ((rc != 0)); then
+    tail -n 40 "$log"
+    ((bad > 0)) || bad=1
+    status=1
+  fi
+  total_passed=$((total_passed + ok))
+  total_failed=$((total_failed + bad))
+  summary+=("fuzz: $ok targets without a finding, $bad failed ($((SECONDS - start)) s; log $log)")
+}
+
 for c in "${configs[@]}"; do
   case $c in
     gcc) run_config gcc dev "" "" ;;
     asan) run_config asan asan-ubsan "" "" ;;
     clang) run_config clang clang "sipalg_header_tests sipalg_noexcept_test" "-L headers" ;;
-    *) echo "unknown configuration '$c' (want gcc, asan, clang)" >&2; exit 2 ;;
+    fuzz) run_fuzz ;;
+    *) echo "unknown configuration '$c' (want gcc, asan, clang, fuzz)" >&2; exit 2 ;;
   esac
 done
 

@@ -750,7 +750,9 @@ class replayer {
     if (ev.applied) packet_delta_ += static_cast<std::int32_t>(ev.edits.delta());
     for (const alg::expectation& e : ev.expectations) {
       rec.expectations.push_back(detail::expectation_line(e));
-      rec.expectations_json.push_back(nlohmann::ordered_json::parse(expectation_to_json(e).dump()));
+      // replace: a Call-ID is bytes off the wire, not necessarily UTF-8 (dump() would throw).
+      rec.expectations_json.push_back(nlohmann::ordered_json::parse(
+          expectation_to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     }
     records_.push_back(std::move(rec));
   }
@@ -818,7 +820,7 @@ class replayer {
         j["changes"] = std::move(ch);
         j["expectations"] = r.expectations_json;
         if (!out && diff) j["lan_capture"] = diff->empty() ? std::string("consistent") : "differs: " + *diff;
-        fmt::print(report_, "{}\n", j.dump());
+        fmt::print(report_, "{}\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
         continue;
       }
       const std::string flow = out ? fmt::format("{} -> {}  as {}", b.inside, b.peer, b.outside)
@@ -867,7 +869,7 @@ class replayer {
       j["differs"] = stats_.differs;
       j["checksums_repaired"] = stats_.checksums_repaired;
       if (!stats_.read_error.empty()) j["read_error"] = stats_.read_error;
-      fmt::print(report_, "{}\n", nlohmann::ordered_json{{"summary", j}}.dump());
+      fmt::print(report_, "{}\n", nlohmann::ordered_json{{"summary", j}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
       return;
     }
     fmt::print(report_,

@@ -97,7 +97,8 @@ int run_rewrite(const rewrite_options& o) {
   }
   if (!o.expectations_file.empty()) {
     std::ofstream ex(o.expectations_file, std::ios::trunc);
-    for (const auto& e : rw.expectations()) ex << tools::expectation_to_json(e).dump() << "\n";
+    for (const auto& e : rw.expectations())
+      ex << tools::expectation_to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   if (r.status == alg::rewrite_status::rewritten || r.status == alg::rewrite_status::unchanged) return 0;
   nlohmann::json err;
