@@ -68,7 +68,20 @@ for t in "${targets[@]}"; do
     [[ -d $shared && $shared_targets == *" $t "* ]] && dirs+=("$shared")
   fi
   echo "== $t: ${dirs[*]}"
-  LLVM_PROFILE_FILE="$build/profraw/$t-%p.profraw" "$build/fuzz/$t" "${dirs[@]}" || echo "warning: $t failed; its profile is missing" >&2
+  # One process per folder, and one per regression input: an input that still crashes (an open
+  # issue) loses only its own profile.
+  for d in "${dirs[@]}"; do
+    if [[ $d == "$repo/fuzz/crashes/$t" ]]; then
+      for f in "$d"/*; do
+        [[ -f $f ]] || continue
+        LLVM_PROFILE_FILE="$build/profraw/$t-%p.profraw" "$build/fuzz/$t" "$f" >/dev/null 2>&1 ||
+          echo "warning: $t crashes on $f (open issue?); its profile is missing" >&2
+      done
+    else
+      LLVM_PROFILE_FILE="$build/profraw/$t-%p.profraw" "$build/fuzz/$t" "$d" >/dev/null 2>&1 ||
+        echo "warning: $t failed on $d; its profile is missing" >&2
+    fi
+  done
   objects+=("$build/fuzz/$t")
 done
 
