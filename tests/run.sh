@@ -4,7 +4,7 @@
 #   gcc    GCC, Debug, -Werror: every test           (CMake preset "dev")
 #   asan   GCC, ASan + UBSan: every test              (preset "asan-ubsan")
 #   clang  Clang, -Werror: the header compile tests   (preset "clang", ctest -L headers)
-#   fuzz   every libFuzzer target for SIPALG_FUZZ_SECONDS (default 20) each (fuzz/run.sh)
+#   fuzz   every libFuzzer target for SIPALG_FUZZ_RUNS inputs (default 20000) each, fixed seed (fuzz/run.sh)
 # prints each ctest summary and exits non-zero if anything failed.
 #
 # Usage: tests/run.sh [gcc] [asan] [clang] [fuzz]      (default: all four), from any directory.
@@ -77,16 +77,17 @@ run_config() {
   summary+=("$name: $line ($((SECONDS - start)) s)")
 }
 
-# run_fuzz: every libFuzzer target (clang, ASan+UBSan) for SIPALG_FUZZ_SECONDS each (default 20) on its
-# seeds, crash regressions and ../shared/corpus; a fixed seed keeps a CI run repeatable. Each target
+# run_fuzz: every libFuzzer target (clang, ASan+UBSan) for SIPALG_FUZZ_RUNS inputs (default 20000, at most
+# SIPALG_FUZZ_SECONDS, default 60) each on its
+# seeds, crash regressions and ../shared/corpus; a fixed seed and run count keep a CI run repeatable. Each target
 # counts as one test; a crash input lands in fuzz/crashes/<target>/ (see fuzz/README.md).
 run_fuzz() {
   local start=$SECONDS log=$root/fuzz/run.log rc=0
   mkdir -p "$root/fuzz"
-  echo "=== fuzz: build and run every target for ${SIPALG_FUZZ_SECONDS:-20} s (fuzz/run.sh)"
+  echo "=== fuzz: build and run every target for ${SIPALG_FUZZ_RUNS:-20000} inputs (fuzz/run.sh)"
   SIPALG_FUZZ_BUILD_DIR=$root/fuzz SIPALG_FUZZ_JOBS=$jobs \
-    SIPALG_FUZZ_EXTRA_FLAGS="${SIPALG_FUZZ_EXTRA_FLAGS:--seed=1}" \
-    bash "$repo/fuzz/run.sh" "${SIPALG_FUZZ_SECONDS:-20}" >"$log" 2>&1 || rc=$?
+    SIPALG_FUZZ_EXTRA_FLAGS="${SIPALG_FUZZ_EXTRA_FLAGS:--seed=1 -runs=${SIPALG_FUZZ_RUNS:-20000}}" \
+    bash "$repo/fuzz/run.sh" "${SIPALG_FUZZ_SECONDS:-60}" >"$log" 2>&1 || rc=$?
   local tsv=$root/fuzz/fuzz-summary.tsv ok=0 bad=0
   if [[ -f $tsv ]]; then
     column -t -s $'\t' "$tsv" 2>/dev/null || cat "$tsv"
