@@ -91,7 +91,9 @@ template <std::size_t MaxHeaders = 64>
     // folded continuation, a cut header): decide once the head is complete, so
     // the verdict never depends on how the stream was segmented.
     const bool head_complete = view.find("\n\r\n") != std::string_view::npos || view.find("\n\n") != std::string_view::npos;
-    const bool permanent = r.ec == errc::line_too_long || r.ec == errc::message_too_large;
+    // Errors more bytes cannot cure: a line already too long, a CR followed by something other than LF.
+    const bool permanent = r.ec == errc::line_too_long || r.ec == errc::message_too_large ||
+                           (r.ec == errc::bare_cr && r.offset + 1 < view.size());
     if (!head_complete && !permanent) {
       const std::size_t first_lf = view.find('\n');
       bool wait = first_lf == std::string_view::npos;  // the start line itself is not complete yet
