@@ -201,7 +201,7 @@ class basic_rewriter {
       if (!track_registration()) return no_fit_expectations();
     }
 
-    if (!fix_content_length(r)) return r;
+    fix_content_length();
     if (plan_.error() != plan_errc::ok) return no_fit_plan();
     r.status = plan_.empty() ? rewrite_status::unchanged : rewrite_status::rewritten;
     return r;
@@ -617,15 +617,14 @@ class basic_rewriter {
 
   // --- Content-Length --------------------------------------------------------
   /// When the body changes size, every Content-Length (also compact `l:`) gets the new length.
-  constexpr bool fix_content_length(rewrite_result&) noexcept {
-    if (!msg_.content_length) return true;
+  constexpr void fix_content_length() noexcept {
+    if (!msg_.content_length) return;
     const std::int64_t d = plan_.delta_within(msg_.body.offset, msg_.body.end());
-    if (d == 0) return true;
+    if (d == 0) return;
     const std::int64_t len = static_cast<std::int64_t>(*msg_.content_length) + d;
     char digits[max_decimal_digits];
     const std::string_view text(digits, format_decimal(static_cast<std::uint64_t>(len), digits));
     for (const sip::header& h : msg_.all(sip::header_id::content_length)) (void)plan_.replace(h.value.in(msg_text_), text);
-    return true;
   }
 
   alg::policy policy_{};

@@ -233,18 +233,14 @@ class engine {
     if (cfg_.alg_enabled && f.has(flow_flag::sip) && pv.payload_size() != 0) {
       std::int32_t delta = 0;
       if (!run_alg(pv, m, from, now, changed, delta)) return drop(counters_.dropped_by_policy);
-      flow& g = flows_[m.flow];  // run_alg may not move flows, but keep the reference fresh
-      if (pv.is_tcp() && delta != 0) {
-        if (g.record_seq_change(m.dir, orig_seq, delta)) ++counters_.tcp_seq_changes;
-      }
+      if (pv.is_tcp() && delta != 0 && f.record_seq_change(m.dir, orig_seq, delta)) ++counters_.tcp_seq_changes;
     }
-    flow& g = flows_[m.flow];
-    if (pv.is_tcp() && (g.has_seq_adjust(m.dir) || g.has_seq_adjust(opposite(m.dir)))) {
+    if (pv.is_tcp() && (f.has_seq_adjust(m.dir) || f.has_seq_adjust(opposite(m.dir)))) {
       tcp_view t = pv.tcp();
-      t.set_seq(g.adjust_seq(m.dir, orig_seq));
-      if (t.has(tcp_flags::ack)) t.set_ack(g.adjust_ack(m.dir, t.ack()));
+      t.set_seq(f.adjust_seq(m.dir, orig_seq));
+      if (t.has(tcp_flags::ack)) t.set_ack(f.adjust_ack(m.dir, t.ack()));
     }
-    pv.translate(g.translated(m.dir));
+    pv.translate(f.translated(m.dir));
     if (changed) pv.update_l4_checksum();
     ++counters_.forwarded;
     return {verdict::forward, pv.ip().total_length()};
