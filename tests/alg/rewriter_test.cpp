@@ -1540,6 +1540,29 @@ std::vector<lifetime_case> lifetime_cases() {
                {add_media("rtp", "2.2.2.2:10040", "192.168.2.100:10040", call_1),
                 add_media("rtcp", "2.2.2.2:10041", "192.168.2.100:10041", call_1)}});
   v.push_back({"re-INVITE without SDP (offer in the 200): nothing yet", request("INVITE"), direction::outbound, {}});
+  {
+    // Where the To tag can hide: after a quoted display name holding '>', in upper case, in an
+    // addr-spec without brackets (all re-INVITEs); a "tag" URI parameter is not a dialog tag.
+    const std::string sdp = "v=0\no=- 1 2 IN IP4 192.168.2.100\ns=-\nc=IN IP4 192.168.2.100\nt=0 0\n"
+                            "m=audio 10040 RTP/AVP 0\n";
+    const std::vector<std::string> add = {add_media("rtp", "2.2.2.2:10040", "192.168.2.100:10040", call_1),
+                                               add_media("rtcp", "2.2.2.2:10041", "192.168.2.100:10041", call_1)};
+    std::vector<std::string> replace = {rm[0], rm[1]};
+    replace.insert(replace.end(), add.begin(), add.end());
+    auto with_to = [&](std::string_view to) {
+      std::string m = request("INVITE", sdp, "");
+      const std::string from = "To: <sip:300@1.1.1.2>\r\n";
+      const std::size_t at = m.find(from);
+      if (at == std::string::npos) return std::string("broken case: no To line");  // fails as malformed
+      return m.replace(at, from.size(), "To: " + std::string(to) + "\r\n");
+    };
+    v.push_back({"re-INVITE: To tag after a quoted display name holding '>'",
+                 with_to("\"a>b <c>\" <sip:300@1.1.1.2>;TAG=b1"), direction::outbound, replace});
+    v.push_back({"re-INVITE: To tag on an addr-spec", with_to("sip:300@1.1.1.2;tag=b1"), direction::outbound,
+                 replace});
+    v.push_back({"initial INVITE: a tag URI parameter inside <> is not a dialog tag",
+                 with_to("<sip:300@1.1.1.2;tag=b1>"), direction::outbound, add});
+  }
   v.push_back({"ACK with the answer (late offer): add",
                request("ACK", "v=0\no=- 1 1 IN IP4 192.168.2.100\ns=-\n"
                               "c=IN IP4 192.168.2.100\nt=0 0\nm=audio 10040 RTP/AVP 0\n"),

@@ -145,7 +145,8 @@ class basic_edit_plan {
   }
   constexpr text_range store(std::string_view s) noexcept {
     text_range r{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(s.size())};
-    for (char c : s) arena_[used_++] = c;
+    std::char_traits<char>::copy(arena_ + used_, s.data(), s.size());
+    used_ += s.size();
     return r;
   }
 

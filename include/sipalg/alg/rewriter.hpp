@@ -157,8 +157,8 @@ class basic_rewriter {
       r.sip_error = pr.ec;
       return r;
     }
-    if (const sip::header* h = msg_.find(sip::header_id::call_id)) call_id_ = h->value.in(message);
-    else call_id_ = {};
+    index_known_headers();
+    call_id_ = known_.call_id != nullptr ? known_.call_id->value.in(message) : std::string_view{};
 
     const bool outbound = b.dir == direction::outbound;
     const endpoint& from = outbound ? b.inside : b.outside;
@@ -175,10 +175,7 @@ class basic_rewriter {
     }
     if (policy_.rewrites(rewrite_via) && !rewrite_top_via(from, to, outbound, r)) return r;
     if (policy_.rewrites(rewrite_contact) && !rewrite_contacts(from, to, r)) return r;
-    if (policy_.rewrites(rewrite_from_to)) {
-      if (!rewrite_name_addr_headers(sip::header_id::from, {}, from, to, r)) return r;
-      if (!rewrite_name_addr_headers(sip::header_id::to, {}, from, to, r)) return r;
-    }
+    if (policy_.rewrites(rewrite_from_to)) rewrite_from_to_headers(from, to);
     if (policy_.rewrites(rewrite_extra_headers)) {
       for (std::size_t i = 0; i < policy_.extra_headers.size(); ++i) {
         const std::string_view name = policy_.extra_headers[i];
@@ -241,6 +238,36 @@ class basic_rewriter {
     return r;
   }
   constexpr rewrite_result no_fit_expectations() noexcept { return fail(rewrite_status::no_fit, 0); }
+
+  // --- headers ---------------------------------------------------------------
+  /// The single-instance headers the plan reads, found in one pass over the index
+  /// (instead of one linear find() each).
+  struct known_headers {
+    const sip::header* call_id = nullptr;
+    const sip::header* via = nullptr;  ///< the top Via (the first Via header line)
+    const sip::header* content_type = nullptr;
+    const sip::header* cseq = nullptr;
+    const sip::header* to = nullptr;
+    const sip::header* expires = nullptr;
+  };
+
+  constexpr void index_known_headers() noexcept {
+    known_ = {};
+    auto first = [](const sip::header*& slot, const sip::header& h) {
+      if (slot == nullptr) slot = &h;
+    };
+    for (const sip::header& h : msg_.headers) {
+      switch (h.id) {
+        case sip::header_id::call_id: first(known_.call_id, h); break;
+        case sip::header_id::via: first(known_.via, h); break;
+        case sip::header_id::content_type: first(known_.content_type, h); break;
+        case sip::header_id::cseq: first(known_.cseq, h); break;
+        case sip::header_id::to: first(known_.to, h); break;
+        case sip::header_id::expires: first(known_.expires, h); break;
+        default: break;
+      }
+    }
+  }
 
   // --- addresses -------------------------------------------------------------
   /**
@@ -312,15 +339,21 @@ class basic_rewriter {
     return !a.empty() && text.find(a) == std::string_view::npos;
   }
 
-  /// True when `text` contains "tag" in any case (a quick test before parsing a To for its tag).
+  /// True when `text` may carry a tag header parameter: "tag" in any case after
+  /// the first '>' (or anywhere, for an addr-spec). A name-addr's header
+  /// parameters follow the URI's closing '>', and the first '>' of the text is
+  /// that one or an earlier one inside a quoted display name, so nothing is
+  /// missed. A quick test before parsing a To for its tag.
   static constexpr bool may_have_tag(std::string_view text) noexcept {
+    const std::size_t gt = text.find('>');
+    if (gt != std::string_view::npos) text.remove_prefix(gt + 1);
     for (std::size_t i = 0; i + 3 <= text.size(); ++i)
       if ((text[i] | 0x20) == 't' && (text[i + 1] | 0x20) == 'a' && (text[i + 2] | 0x20) == 'g') return true;
     return false;
   }
 
   constexpr bool rewrite_top_via(const endpoint& from, const endpoint& to, bool outbound, rewrite_result& r) noexcept {
-    const sip::header* h = msg_.find(sip::header_id::via);
+    const sip::header* h = known_.via;
     if (h == nullptr) return true;
     const std::string_view value = h->value.in(msg_text_);
     sip::via v;
@@ -379,7 +412,20 @@ class basic_rewriter {
     return true;
   }
 
-  /// From, To and policy::extra_headers: single name-addr values (or lists of them).
+  /// From and To in one pass: single name-addr values (errors ignored: not ours to judge).
+  constexpr void rewrite_from_to_headers(const endpoint& from, const endpoint& to) noexcept {
+    rewrite_result ignored;
+    for (const sip::header& h : msg_.headers) {
+      if (h.id != sip::header_id::from && h.id != sip::header_id::to) continue;
+      if (cannot_match(h.value.in(msg_text_))) continue;
+      sip::contact_reader list(h.value.in(msg_text_));
+      sip::contact c;
+      while (list.next(c))
+        if (!c.wildcard) (void)rewrite_uri_text(c.address.uri, from, to, ignored);  // non-strict: cannot fail
+    }
+  }
+
+  /// policy::extra_headers: single name-addr values (or lists of them).
   constexpr bool rewrite_name_addr_headers(sip::header_id id, std::string_view name, const endpoint& from,
                                            const endpoint& to, rewrite_result& r) noexcept {
     for (const sip::header& h : msg_.headers) {
@@ -416,7 +462,7 @@ class basic_rewriter {
   // --- SDP -------------------------------------------------------------------
   template <class MapMedia>
   constexpr bool plan_sdp(MapMedia& map_media, rewrite_result& r) noexcept {
-    const sip::header* ct = msg_.find(sip::header_id::content_type);
+    const sip::header* ct = known_.content_type;
     if (msg_.body.length == 0) return true;
     const std::string_view body = msg_.body.in(msg_text_);
     // RFC 3261 20.15 requires Content-Type with a body, but some phones omit it
@@ -542,7 +588,7 @@ class basic_rewriter {
   // --- lifetimes -------------------------------------------------------------
   /// The CSeq method of the message (responses name their request there).
   constexpr sip::method_id cseq_method() const noexcept {
-    const sip::header* h = msg_.find(sip::header_id::cseq);
+    const sip::header* h = known_.cseq;
     if (h == nullptr) return sip::method_id::unknown;
     sip::cseq c;
     if (sip::parse_cseq(h->value.in(msg_text_), c).ec != sip::errc::ok) return sip::method_id::unknown;
@@ -559,7 +605,7 @@ class basic_rewriter {
   constexpr bool in_dialog_offer() const noexcept {
     if (!msg_.is_request()) return false;
     if (msg_.method_type != sip::method_id::invite && msg_.method_type != sip::method_id::update) return false;
-    const sip::header* to = msg_.find(sip::header_id::to);
+    const sip::header* to = known_.to;
     if (to == nullptr || !may_have_tag(to->value.in(msg_text_))) return false;
     sip::name_addr na;
     if (sip::parse_name_addr(to->value.in(msg_text_), na).ec != sip::errc::ok) return false;
@@ -587,7 +633,7 @@ class basic_rewriter {
   constexpr bool track_registration() noexcept {
     bool any_contact = false, any_positive = false, any_absent = false;
     std::optional<std::uint32_t> header_expires;
-    if (const sip::header* h = msg_.find(sip::header_id::expires))
+    if (const sip::header* h = known_.expires)
       header_expires = parse_decimal<std::uint32_t>(ascii::trim_lws(h->value.in(msg_text_)));
     for (const sip::header& h : msg_.all(sip::header_id::contact)) {
       sip::contact_reader list(h.value.in(msg_text_));
@@ -636,6 +682,7 @@ class basic_rewriter {
   ip_address::text text_cache_{};
   bool text_cache_valid_ = false;
   sip::basic_message<MaxHeaders> msg_{};
+  known_headers known_{};
   sdp::session_description sdp_{};
   plan_type plan_{};
   expectation_list expectations_{};
