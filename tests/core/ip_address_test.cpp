@@ -315,3 +315,24 @@ TEST_CASE("ip_address::to_chars writes nothing when the buffer is too small", "[
     CHECK(r.ec == std::errc::value_too_large);
   }
 }
+
+TEST_CASE("ip_address: IPv4 text into a roomy buffer writes only the text; equality never mixes families",
+          "[ip_address]") {
+  for (std::string_view in : {"0.0.0.0", "9.10.99.100", "75.142.151.49", "255.255.255.255"}) {
+    CAPTURE(in);
+    const auto a = parse(in);
+    REQUIRE(a);
+    char buf[32];
+    std::string(sizeof buf, '#').copy(buf, sizeof buf);
+    const auto r = a->to_chars(buf, buf + sizeof buf);
+    CHECK(r.ec == std::errc{});
+    CHECK(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)) == in);
+    CHECK(std::string_view(r.ptr, static_cast<std::size_t>(buf + sizeof buf - r.ptr)) ==
+          std::string(static_cast<std::size_t>(buf + sizeof buf - r.ptr), '#'));
+  }
+  // Same leading bytes, other family: never equal (also :: against 0.0.0.0).
+  CHECK_FALSE(*parse("1.2.3.4") == *parse("102:304::"));
+  CHECK_FALSE(*parse("0.0.0.0") == *parse("::"));
+  CHECK_FALSE(*parse("10.0.0.1") == *parse("10.0.0.2"));
+  CHECK(*parse("10.0.0.1") == ip_address::from_v4_uint(0x0A000001));
+}

@@ -58,6 +58,7 @@ inline constexpr std::array<bool, 256> token_table = make_token_table();
 /// Case-insensitive ASCII equality.
 [[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
+  if (a == b) return true;  // the common case (same spelling) at memcmp speed
   for (std::size_t i = 0; i < a.size(); ++i)
     if (to_lower(a[i]) != to_lower(b[i])) return false;
   return true;

@@ -32,7 +32,8 @@ class fixed_string {
   /// Appends `s`; false (and nothing appended) when it does not fit.
   constexpr bool append(std::string_view s) noexcept {
     if (s.size() > N - size_) return false;
-    for (char c : s) data_[size_++] = c;
+    std::char_traits<char>::copy(data_ + size_, s.data(), s.size());
+    size_ += s.size();
     return true;
   }
   constexpr bool push_back(char c) noexcept {

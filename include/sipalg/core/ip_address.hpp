@@ -109,10 +109,11 @@ class ip_address {
 
   friend constexpr bool operator==(const ip_address& a, const ip_address& b) noexcept {
     if (a.family_ != b.family_) return false;
-    const std::size_t n = a.is_v4() ? 4 : 16;
-    for (std::size_t i = 0; i < n; ++i)
-      if (a.bytes_[i] != b.bytes_[i]) return false;
-    return true;
+    // Bytes past an IPv4 address are always zero (every constructor keeps them so),
+    // so comparing all 16 is exact for both families, and branch-free.
+    unsigned diff = 0;
+    for (std::size_t i = 0; i < 16; ++i) diff |= static_cast<unsigned>(a.bytes_[i] ^ b.bytes_[i]);
+    return diff == 0;
   }
 
  private:
@@ -199,6 +200,17 @@ constexpr std::optional<ip_address> ip_address::parse_v6(std::string_view s) noe
 }
 
 constexpr std::to_chars_result ip_address::to_chars(char* first, char* last) const noexcept {
+  if (is_v4() && last - first >= 15) {  // the hot path (a NAT formats its public IPv4 per message): no staging copy
+    char* p = first;
+    for (int k = 0; k < 4; ++k) {
+      if (k) *p++ = '.';
+      const unsigned v = bytes_[static_cast<std::size_t>(k)];
+      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      *p++ = static_cast<char>('0' + v % 10);
+    }
+    return {p, std::errc{}};
+  }
   char buf[max_text_size];
   std::size_t n = 0;
   auto put_dec = [&](unsigned v) {
@@ -251,7 +263,7 @@ constexpr std::to_chars_result ip_address::to_chars(char* first, char* last) con
     }
   }
   if (static_cast<std::size_t>(last - first) < n) return {last, std::errc::value_too_large};
-  for (std::size_t k = 0; k < n; ++k) first[k] = buf[k];
+  std::char_traits<char>::copy(first, buf, n);
   return {first + n, std::errc{}};
 }
 

@@ -45,13 +45,11 @@ inline constexpr std::size_t max_decimal_digits = 20;
 /// Writes `v` in decimal to `out` (room for max_decimal_digits) and returns the
 /// number of chars written. constexpr, unlike std::to_chars before C++23.
 constexpr std::size_t format_decimal(std::uint64_t v, char* out) noexcept {
-  char tmp[max_decimal_digits];
-  std::size_t n = 0;
-  do {
-    tmp[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  // Count the digits first, then write them backwards in place (no reversal pass):
+  // ports and lengths have 1-5 digits, so the count loop is short.
+  std::size_t n = 1;
+  for (std::uint64_t t = v; t >= 10; t /= 10) ++n;
+  for (std::size_t i = n; i-- > 0; v /= 10) out[i] = static_cast<char>('0' + v % 10);
   return n;
 }
 
