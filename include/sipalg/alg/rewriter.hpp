@@ -166,22 +166,23 @@ class basic_rewriter {
     // An IPv4 host matches only when it is written exactly as the canonical
     // dotted quad (parse_v4 takes no leading zeros, and an IPv6 host never
     // equals an IPv4 address): text that does not contain it cannot match.
+    from_ = from;
     from_v4_text_ = from.address.is_v4() ? from.address.to_text() : ip_address::text{};
     text_cache_valid_ = false;
 
     rewrite_result r;
     if (msg_.is_request() && policy_.rewrites(rewrite_request_uri)) {
-      if (!rewrite_uri_text(msg_.request_uri.in(message), from, to, r)) return r;
+      if (!rewrite_uri_text(msg_.request_uri.in(message), to, r)) return r;
     }
     if (policy_.rewrites(rewrite_via) && !rewrite_top_via(from, to, outbound, r)) return r;
-    if (policy_.rewrites(rewrite_contact) && !rewrite_contacts(from, to, r)) return r;
-    if (policy_.rewrites(rewrite_from_to)) rewrite_from_to_headers(from, to);
+    if (policy_.rewrites(rewrite_contact) && !rewrite_contacts(to, r)) return r;
+    if (policy_.rewrites(rewrite_from_to)) rewrite_from_to_headers(to);
     if (policy_.rewrites(rewrite_extra_headers)) {
       for (std::size_t i = 0; i < policy_.extra_headers.size(); ++i) {
         const std::string_view name = policy_.extra_headers[i];
         const sip::header_id id = sip::lookup_header(name);
         if (!extra_header_allowed(id, i)) continue;
-        if (!rewrite_name_addr_headers(id, name, from, to, r)) return r;
+        if (!rewrite_name_addr_headers(id, name, to, r)) return r;
       }
     }
 
@@ -271,17 +272,25 @@ class basic_rewriter {
 
   // --- addresses -------------------------------------------------------------
   /**
-   * True when `hp` names exactly `ep` (address, and port or the default port).
+   * True when `hp` names exactly the translated endpoint `from_` (address, and
+   * port or the default port). An IPv4 host (host_kind::ipv4 is a dotted quad
+   * that parses, so it is canonical: no leading zeros) equals an IPv4 address
+   * exactly when its text is that address's text, so no re-parse is needed.
    * Over TCP the phone connects from an ephemeral port while its Via and
    * Contact name its listening port (RFC 3261 18.1.1): the NAT maps only the
    * connection, and requests come back over it, so on TCP bindings the address
    * alone decides and the connection's public endpoint is written.
    */
-  constexpr bool matches(const sip::host_port& hp, const endpoint& ep, std::uint16_t default_port) const noexcept {
-    if (hp.kind != sip::host_kind::ipv4 && hp.kind != sip::host_kind::ipv6) return false;
-    const auto ip = hp.ip();
-    if (!ip || *ip != ep.address) return false;
-    return binding_.transport == transport::tcp || hp.port_or(default_port) == ep.port;
+  constexpr bool matches_from(const sip::host_port& hp, std::uint16_t default_port) const noexcept {
+    if (hp.kind == sip::host_kind::ipv4) {
+      if (!from_.address.is_v4() || hp.address != from_v4_text_.view()) return false;
+    } else if (hp.kind == sip::host_kind::ipv6) {
+      const auto ip = hp.ip();
+      if (!ip || *ip != from_.address) return false;
+    } else {
+      return false;
+    }
+    return binding_.transport == transport::tcp || hp.port_or(default_port) == from_.port;
   }
 
   /// Replaces `host[:port]` of `hp` by `to`. A written port is always written;
@@ -318,7 +327,7 @@ class basic_rewriter {
 
   /// Rewrites one URI (a view into the message) when its host:port is `from`.
   /// Non-SIP URIs (tel:, ...) and domain names are left alone.
-  constexpr bool rewrite_uri_text(std::string_view text, const endpoint& from, const endpoint& to,
+  constexpr bool rewrite_uri_text(std::string_view text, const endpoint& to,
                                   rewrite_result& r, bool strict = false) noexcept {
     if (!strict && cannot_match(text)) return true;  // parse errors are ignored here anyway
     sip::uri u;
@@ -329,7 +338,7 @@ class basic_rewriter {
       return false;
     }
     if (!u.is_sip()) return true;
-    if (matches(u.host, from, u.default_port())) replace_host_port(u.host, to, u.default_port());
+    if (matches_from(u.host, u.default_port())) replace_host_port(u.host, to, u.default_port());
     return true;
   }
 
@@ -364,7 +373,7 @@ class basic_rewriter {
       return false;
     }
     const std::uint16_t def = v.transport_is("TLS") ? 5061 : 5060;  // RFC 3261 18.2.2 / 19.1.2
-    const bool sent_by = matches(v.sent_by, from, def);
+    const bool sent_by = matches_from(v.sent_by, def);
     if (sent_by) replace_host_port(v.sent_by, to, def);
     if (outbound) return true;
     // Inbound: the server echoes what it saw (RFC 3581): received= the public
@@ -394,14 +403,14 @@ class basic_rewriter {
     return s;
   }
 
-  constexpr bool rewrite_contacts(const endpoint& from, const endpoint& to, rewrite_result& r) noexcept {
+  constexpr bool rewrite_contacts(const endpoint& to, rewrite_result& r) noexcept {
     for (const sip::header& h : msg_.all(sip::header_id::contact)) {
       const std::string_view value = h.value.in(msg_text_);
       sip::contact_reader list(value);
       sip::contact c;
       while (list.next(c)) {
         if (c.wildcard) continue;
-        if (!rewrite_uri_text(c.address.uri, from, to, r, true)) return false;  // a Contact we cannot read is malformed
+        if (!rewrite_uri_text(c.address.uri, to, r, true)) return false;  // a Contact we cannot read is malformed
       }
       if (list.status().ec != sip::errc::ok) {
         r = fail(rewrite_status::malformed, h.value.offset + list.status().offset);
@@ -413,7 +422,7 @@ class basic_rewriter {
   }
 
   /// From and To in one pass: single name-addr values (errors ignored: not ours to judge).
-  constexpr void rewrite_from_to_headers(const endpoint& from, const endpoint& to) noexcept {
+  constexpr void rewrite_from_to_headers(const endpoint& to) noexcept {
     rewrite_result ignored;
     for (const sip::header& h : msg_.headers) {
       if (h.id != sip::header_id::from && h.id != sip::header_id::to) continue;
@@ -421,12 +430,12 @@ class basic_rewriter {
       sip::contact_reader list(h.value.in(msg_text_));
       sip::contact c;
       while (list.next(c))
-        if (!c.wildcard) (void)rewrite_uri_text(c.address.uri, from, to, ignored);  // non-strict: cannot fail
+        if (!c.wildcard) (void)rewrite_uri_text(c.address.uri, to, ignored);  // non-strict: cannot fail
     }
   }
 
   /// policy::extra_headers: single name-addr values (or lists of them).
-  constexpr bool rewrite_name_addr_headers(sip::header_id id, std::string_view name, const endpoint& from,
+  constexpr bool rewrite_name_addr_headers(sip::header_id id, std::string_view name,
                                            const endpoint& to, rewrite_result& r) noexcept {
     for (const sip::header& h : msg_.headers) {
       if (id != sip::header_id::unknown ? h.id != id
@@ -436,7 +445,7 @@ class basic_rewriter {
       sip::contact_reader list(h.value.in(msg_text_));
       sip::contact c;
       while (list.next(c))
-        if (!c.wildcard && !rewrite_uri_text(c.address.uri, from, to, r)) return false;
+        if (!c.wildcard && !rewrite_uri_text(c.address.uri, to, r)) return false;
     }
     return true;
   }
@@ -677,7 +686,8 @@ class basic_rewriter {
   binding binding_{};
   std::string_view msg_text_{};
   std::string_view call_id_{};
-  ip_address::text from_v4_text_{};  ///< the translated address as text when it is IPv4, else empty
+  endpoint from_{};                  ///< the endpoint being translated (inside outbound, outside inbound)
+  ip_address::text from_v4_text_{};  ///< from_'s address as text when it is IPv4, else empty
   ip_address text_cache_ip_{};       ///< the address whose text address_text() holds
   ip_address::text text_cache_{};
   bool text_cache_valid_ = false;
