@@ -78,6 +78,8 @@ struct parser_entry {
   std::string name;
   std::function<std::optional<std::string>(std::string_view)> sip_call_id;
   std::function<std::optional<sdp_facts>(std::string_view)> sdp;
+  bool (*parse_sip)(std::string_view) = nullptr;      ///< the timed SIP parse (per_message_bench.cpp)
+  bool (*parse_sip_sdp)(std::string_view) = nullptr;  ///< the timed SIP + SDP parse
 };
 
 inline std::vector<parser_entry>& parsers() {

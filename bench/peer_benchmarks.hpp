@@ -21,7 +21,8 @@ template <class A>
 struct register_peer {
   register_peer() {
     parsers().push_back(parser_entry{A::name, [](std::string_view t) { return A::check_sip(t); },
-                                     [](std::string_view b) { return A::check_sdp(b); }});
+                                     [](std::string_view b) { return A::check_sdp(b); }, &A::parse_sip,
+                                     &A::parse_sip_sdp});
   }
 };
 
