@@ -45,7 +45,9 @@ TEST_CASE("conntrack: insert, then find by either tuple", "[nat][conntrack]") {
   REQUIRE(t.valid());
   CHECK(t.capacity() == 1024);
   CHECK(t.index_slots() >= 2 * 1024 * 100 / 75);
-  CHECK(t.memory_bytes() == 1024 * 64 + std::size_t{t.index_slots()} * 8);
+  CHECK(t.index_slots() % 12 == 0);  // whole 64-byte buckets of 12 entries
+  CHECK(t.index_slots() < 2 * 1024 * 100 / 75 + 12);
+  CHECK(t.memory_bytes() == 1024 * 64 + std::size_t{t.index_slots()} / 12 * 64);
 
   const auto a = t.insert(out_key(1), reply_key(1), 100, 30);
   REQUIRE(a.ok());
@@ -89,10 +91,19 @@ TEST_CASE("conntrack: insert, then find by either tuple", "[nat][conntrack]") {
   REQUIRE(d.ok());
   CHECK(t[d.flow].state() == flow_state::tcp_syn_sent);
   CHECK_FALSE(t.find(flow_key{phone, server, 40001, 5060, 17}, 100));  // protocol is part of the key
+  // The reserved bytes are part of the key too, in both directions (the compare reads them from original).
+  for (const flow_key& base : {out_key(1), reply_key(1), tcp}) {
+    for (int r = 0; r < 3; ++r) {
+      flow_key k = base;
+      k.reserved[r] = 1;
+      CHECK_FALSE(t.find(k, 100));
+      CHECK_FALSE(t.peek(k));
+    }
+  }
 
   const auto& c1 = t.counters();
   CHECK(c1.inserts == 4);
-  CHECK(c1.lookups == 8);  // insert's own duplicate checks are not counted
+  CHECK(c1.lookups == 17);  // insert's own duplicate checks are not counted
   CHECK(c1.hits == 5);
 }
 
@@ -333,11 +344,11 @@ TEST_CASE("conntrack: sequential tuples spread evenly (hash quality)", "[nat][co
   // 100k flows whose tuples differ in a few low bits: a weak hash would cluster them.
   conntrack_table t(conntrack_params{100000});
   for (std::uint32_t n = 0; n < 100000; ++n) REQUIRE(t.insert(out_key(n), reply_key(n), 0, 100).ok());
-  // Linear probing at 75% load: the longest chain stays well under a few hundred slots.
-  CHECK(t.max_probe_distance() < 200);
+  // 12-entry buckets at 75% load: the longest overflow run stays under 17 buckets (~200 entries).
+  CHECK(t.max_probe_distance() < 17);
   conntrack_table s(conntrack_params{100000, 75, 12345});  // another seed, the same property
   for (std::uint32_t n = 0; n < 100000; ++n) REQUIRE(s.insert(out_key(n), reply_key(n), 0, 100).ok());
-  CHECK(s.max_probe_distance() < 200);
+  CHECK(s.max_probe_distance() < 17);
   UNSCOPED_INFO("max probe distance at 75% load: " << t.max_probe_distance() << " / " << s.max_probe_distance());
 }
 
@@ -372,7 +383,8 @@ TEST_CASE("conntrack: find_bulk gives what find gives, counters included", "[nat
 TEST_CASE("conntrack: caller-provided memory", "[nat][conntrack]") {
   const conntrack_params p{100};
   const std::size_t need = conntrack_table::memory_required(p);
-  CHECK(need == 100 * 64 + std::size_t{conntrack_table::index_slots_for(p)} * 8);
+  CHECK(conntrack_table::index_slots_for(p) == 23 * 12);  // 200 entries at 75%: 266.7 -> 23 buckets
+  CHECK(need == 100 * 64 + 23 * 64);
   CHECK(conntrack_table::memory_required(conntrack_params{0}) == 0);
   alignas(64) static std::byte arena[100 * 64 + 300 * 8];
   REQUIRE(sizeof(arena) >= need);

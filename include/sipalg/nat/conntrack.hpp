@@ -7,16 +7,21 @@
  * Memory: one block, made at construction by `::operator new(size,
  * std::align_val_t{64}, std::nothrow)` or handed in by the caller (huge
  * pages, an arena: see memory_required()), holding the flow array (64 bytes
- * per flow, stable slot indices) and the index (8-byte slots {hash tag, flow
- * index * 2 + direction}, two per flow, sized for `index_load_percent` at
- * full capacity: 21.3 bytes per flow at the default 75%). If allocation
- * fails, valid() is false and every operation fails gracefully (insert
- * returns table_full, find misses). Nothing else allocates; nothing throws.
+ * per flow, stable slot indices) and the index (hash_index.hpp's
+ * bucket_index: 64-byte buckets of 12 entries {8-bit tag, flow index * 2 +
+ * direction}, two entries per flow, sized for `index_load_percent` at full
+ * capacity: 14.2 bytes per flow at the default 75%, 78.2 bytes per flow in
+ * all). If allocation fails, valid() is false and every operation fails
+ * gracefully (insert returns table_full, find misses). Nothing else
+ * allocates; nothing throws.
  *
- * Lookup: hash the key (flow_key.hpp), probe the index from the home slot,
- * compare the 32-bit tag, and only on a tag match read the flow (one cache
- * line) to compare the tuple. prefetch() + find_with_hash() let a caller
- * overlap the memory latency of several packets.
+ * Lookup: hash the key (flow_key.hpp), compare the 12 tags of the home
+ * bucket at once, and read the flow (one cache line) of a tag match to
+ * compare the tuple: two cache lines for a hit, behind branches that every
+ * hit takes the same way, so the CPU overlaps independent lookups. On a
+ * host, give the table huge pages (the span constructor): with 4 KiB pages
+ * each of the two lines also costs a TLB walk. prefetch() + find_with_hash()
+ * and find_bulk() overlap the memory latency of several packets explicitly.
  *
  * Expiry: lazy (find() erases an expired flow it meets and misses) plus an
  * incremental sweep(now, budget). Every removal (erase, expiry, sweep,
@@ -25,8 +30,12 @@
  */
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+
+#include "sipalg/core/config.hpp"
 #include <cstring>
 #include <new>
 #include <span>
@@ -42,7 +51,7 @@ namespace sipalg::nat {
 
 struct conntrack_params {
   std::uint32_t capacity = 65536;        ///< flows; at most max_capacity
-  std::uint32_t index_load_percent = 75; ///< index fill when all flows are in use (10..90); lower = shorter probes
+  std::uint32_t index_load_percent = 75; ///< index fill when all flows are in use (10..90); lower = fewer overflows
   std::uint64_t hash_seed = 0x243F6A8885A308D3ULL;  ///< randomise per process against hash flooding
 };
 
@@ -85,6 +94,9 @@ class conntrack_table {
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   /// Flow indices are stored as index * 2 + direction in 32 bits.
   static constexpr std::uint32_t max_capacity = 1u << 28;
+  /// Bytes and entries of one index bucket (memory_required() counts whole buckets).
+  static constexpr std::size_t index_bucket_bytes = sizeof(detail::bucket_index::bucket);
+  static constexpr std::uint32_t index_bucket_slots = detail::bucket_index::bucket_slots;
   /// Called before a flow is removed; it may use other tables but must not insert into or erase from this one.
   using erase_hook = void (*)(void* context, std::uint32_t flow_index, const flow& f, erase_reason why);
 
@@ -113,6 +125,7 @@ class conntrack_table {
   [[nodiscard]] std::uint32_t capacity() const noexcept { return capacity_; }
   /// Flows in use.
   [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
+  /// Index entries (whole buckets: a multiple of index_bucket_slots); two per flow are used.
   [[nodiscard]] std::uint32_t index_slots() const noexcept { return index_.size(); }
   /// Bytes of the single allocation (flows + index).
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return bytes_; }
@@ -120,15 +133,16 @@ class conntrack_table {
   [[nodiscard]] static std::size_t memory_required(const conntrack_params& p) noexcept {
     const std::uint32_t slots = index_slots_for(p);
     if (p.capacity == 0 || p.capacity > max_capacity || slots <= std::uint64_t{p.capacity} * 2) return 0;
-    return std::size_t{p.capacity} * sizeof(flow) + std::size_t{slots} * sizeof(detail::hash_index::slot);
+    return std::size_t{p.capacity} * sizeof(flow) + std::size_t{slots / index_bucket_slots} * index_bucket_bytes;
   }
-  /// Index slots a table with these parameters uses.
+  /// Index entries a table with these parameters uses (whole buckets; 0 when too large).
   [[nodiscard]] static std::uint32_t index_slots_for(const conntrack_params& p) noexcept {
     std::uint32_t load = p.index_load_percent;
     if (load < 10) load = 10;
     if (load > 90) load = 90;
-    const std::uint64_t n = ((std::uint64_t{p.capacity} * 2 * 100 + load - 1) / load + 7) & ~std::uint64_t{7};
-    return n > 0xFFFFFFF8u ? 0u : static_cast<std::uint32_t>(n);  // whole cache lines; 0: too large
+    const std::uint64_t entries = (std::uint64_t{p.capacity} * 2 * 100 + load - 1) / load;
+    const std::uint64_t buckets = (entries + index_bucket_slots - 1) / index_bucket_slots;
+    return buckets > detail::bucket_index::max_buckets ? 0u : static_cast<std::uint32_t>(buckets * index_bucket_slots);
   }
   [[nodiscard]] const conntrack_counters& counters() const noexcept { return counters_; }
   void reset_counters() noexcept { counters_ = {}; }
@@ -138,7 +152,7 @@ class conntrack_table {
   [[nodiscard]] std::uint64_t hash(const flow_key& k) const noexcept { return nat::hash(k, seed_); }
   /// Starts loading the index slot of a key hash.
   void prefetch(std::uint64_t h) const noexcept {
-    if (valid()) index_.prefetch(detail::hash_index::tag_of(h));
+    if (valid()) index_.prefetch(h);
   }
 
   /// The flow at `i`. Precondition: i < capacity() (a live index from insert/find).
@@ -161,7 +175,8 @@ class conntrack_table {
       return {npos, errc::exists};
     }
     const std::uint64_t ho = hash(original), hr = hash(reply);
-    if (live_lookup(original, ho, now).found() || live_lookup(reply, hr, now).found()) {
+    if (live_lookup(detail::key_words(original), ho, now).found() ||
+        live_lookup(detail::key_words(reply), hr, now).found()) {
       ++counters_.insert_exists;
       return {npos, errc::exists};
     }
@@ -178,8 +193,8 @@ class conntrack_table {
     f.state_ = original.proto == ip_proto_tcp ? flow_state::tcp_syn_sent : flow_state::udp_unreplied;
     if (!(reply == original.reversed())) f.flags_ = static_cast<std::uint8_t>(flow_flag::nat_applied);
     f.deadline_ = make_deadline(now, timeout);
-    index_.insert(detail::hash_index::tag_of(ho), i * 2);
-    index_.insert(detail::hash_index::tag_of(hr), i * 2 + 1);
+    index_.insert(ho, i * 2);
+    index_.insert(hr, i * 2 + 1);
     ++size_;
     ++counters_.inserts;
     return {i, errc::ok};
@@ -194,14 +209,15 @@ class conntrack_table {
   /// find() with the hash computed earlier by hash().
   [[nodiscard]] flow_match find_with_hash(const flow_key& k, std::uint64_t h, time_s now) noexcept {
     ++counters_.lookups;
-    const flow_match m = live_lookup(k, h, now);
+    // The key goes down as two words built here, where its fields usually sit in registers (see key_words).
+    const flow_match m = live_lookup(detail::key_words(k), h, now);
     if (m.found()) ++counters_.hits;
     return m;
   }
   /**
    * find() for many keys at once, as a packet-vector NAT (VPP, DPDK) looks
-   * up a burst: in groups of 8 it hashes the keys and prefetches their index
-   * slots, then finds each key's first tag match and prefetches that flow,
+   * up a burst: in groups of 32 it hashes the keys and prefetches their index
+   * buckets, then finds each key's first tag match and prefetches that flow,
    * then verifies, so the memory latencies of the group overlap. `out[i]` is
    * the result for `keys[i]`; processes min(keys.size(), out.size()) keys.
    * Same results and counters as find() one by one.
@@ -218,15 +234,14 @@ class conntrack_table {
         prefetch(h[k]);
       }
       for (std::size_t k = 0; k < m; ++k) {
-        cand[k] = detail::hash_index::npos;
+        cand[k] = npos;
         if (!valid()) continue;
-        cand[k] = index_.find(detail::hash_index::tag_of(h[k]), [](std::uint32_t) { return true; });
-        if (cand[k] != detail::hash_index::npos) prefetch_flow(index_.at(cand[k]).ref >> 1);
+        cand[k] = index_.first_candidate(h[k]);
+        if (cand[k] != npos) prefetch_flow(cand[k] >> 1);
       }
       for (std::size_t k = 0; k < m; ++k) {
-        // No tag match means no flow; otherwise the full lookup (its first probe hits the cache).
-        out[base + k] = cand[k] == detail::hash_index::npos ? (++counters_.lookups, flow_match{})
-                                                            : find_with_hash(keys[base + k], h[k], now);
+        // The full lookup (its home bucket and first candidate are in the cache by now).
+        out[base + k] = find_with_hash(keys[base + k], h[k], now);
       }
     }
   }
@@ -234,9 +249,8 @@ class conntrack_table {
   /// Whether a flow holds `k` as a tuple, ignoring deadlines; no counters, no removal (e.g. "is this public tuple taken").
   [[nodiscard]] flow_match peek(const flow_key& k) const noexcept {
     if (!valid()) return {};
-    const std::uint32_t pos = locate(k, hash(k));
-    if (pos == detail::hash_index::npos) return {};
-    const std::uint32_t ref = index_.at(pos).ref;
+    const std::uint32_t ref = locate(detail::key_words(k), hash(k));
+    if (ref == npos) return {};
     return {ref >> 1, static_cast<direction>(ref & 1)};
   }
 
@@ -309,7 +323,7 @@ class conntrack_table {
     free_head_ = 0, size_ = 0, sweep_cursor_ = 0;
   }
 
-  /// Longest probe distance in the index (diagnostics and tests; O(index_slots)).
+  /// The most index buckets past its home a lookup may scan (diagnostics and tests; O(index_slots)).
   [[nodiscard]] std::uint32_t max_probe_distance() const noexcept { return index_.max_probe_distance(); }
 
  private:
@@ -320,33 +334,60 @@ class conntrack_table {
     (void)i;
 #endif
   }
-  // Index position of the entry whose flow tuple equals k, or npos.
-  [[nodiscard]] std::uint32_t locate(const flow_key& k, std::uint64_t h) const noexcept {
-    return index_.find(detail::hash_index::tag_of(h), [&](std::uint32_t ref) {
-      const flow& f = flows_[ref >> 1];
-      if ((ref & 1) == 0) return std::memcmp(&f.original_, &k, sizeof(flow_key)) == 0;
-      return std::memcmp(&f.reply_, &k, sizeof(flow::reply_addrs)) == 0 && k.proto == f.original_.proto &&
-             k.reserved[0] == 0 && k.reserved[1] == 0 && k.reserved[2] == 0;
-    });
+  // Whether the tuple of direction (ref & 1) of flow (ref >> 1) equals the key with words `kw`
+  // (detail::key_words), without a branch on the direction (mixed traffic would mispredict it): the
+  // 12 address/port bytes come from original_ (offset 0) or reply_ (offset 16); the last 4 bytes of
+  // both tuples are original_'s proto and zeros, so they are compared against original_ bytes 12..15
+  // either way. All reads are inside the flow. The key is compared as words built from its fields,
+  // not reloaded as bytes (see key_words: a wide load of a just-built key stalls store forwarding).
+  [[nodiscard]] SIPALG_ALWAYS_INLINE bool tuple_equals(std::uint32_t ref, const std::array<std::uint64_t, 2>& kw) const noexcept {
+    static_assert(offsetof(flow, original_) == 0 && offsetof(flow, reply_) == 16 && sizeof(flow::reply_addrs) == 12);
+    const flow& fl = flows_[ref >> 1];
+    const auto* f = reinterpret_cast<const unsigned char*>(&fl);
+    const unsigned char* t = f + (ref & 1u) * 16u;  // original_ and reply_ start with the same 12-byte layout
+    if constexpr (std::endian::native == std::endian::little) {
+      std::uint64_t a0 = 0;  // src_addr | dst_addr << 32
+      std::uint32_t a1 = 0, a2 = 0;  // src_port | dst_port << 16; proto and the zero bytes
+      std::memcpy(&a0, t, 8), std::memcpy(&a1, t + 8, 4), std::memcpy(&a2, f + 12, 4);
+      return ((a0 ^ kw[0]) | ((std::uint64_t{a1} | std::uint64_t{a2} << 32) ^ kw[1])) == 0;
+    } else {
+      flow::reply_addrs r;
+      std::memcpy(&r, t, sizeof r);
+      const flow_key& o = fl.original_;
+      return detail::key_words(flow_key{r.src_addr, r.dst_addr, r.src_port, r.dst_port, o.proto,
+                                        {o.reserved[0], o.reserved[1], o.reserved[2]}}) == kw;
+    }
   }
-  [[nodiscard]] flow_match live_lookup(const flow_key& k, std::uint64_t h, time_s now) noexcept {
+  // The reference (flow index * 2 + direction) of the entry whose flow tuple has the words kw, or npos.
+  [[nodiscard]] SIPALG_ALWAYS_INLINE std::uint32_t locate(const std::array<std::uint64_t, 2>& kw,
+                                                          std::uint64_t h) const noexcept {
+    return index_.find_ref(h, [&](std::uint32_t ref) { return tuple_equals(ref, kw); });
+  }
+  // Inlined into find(): the hit path is a handful of predictable branches; expiry is out of line.
+  [[nodiscard]] SIPALG_ALWAYS_INLINE flow_match live_lookup(const std::array<std::uint64_t, 2>& kw, std::uint64_t h,
+                                                            time_s now) noexcept {
     if (!valid()) return {};
-    const std::uint32_t pos = locate(k, h);
-    if (pos == detail::hash_index::npos) return {};
-    const std::uint32_t ref = index_.at(pos).ref;
+    const std::uint32_t ref = locate(kw, h);
+    if (ref == npos) return {};
     const std::uint32_t i = ref >> 1;
-    if (flows_[i].expired(now)) {
-      ++counters_.expired;
-      remove(i, erase_reason::expired);
+    if (SIPALG_UNLIKELY(flows_[i].expired(now))) {
+      expire(i);
       return {};
     }
     return {i, static_cast<direction>(ref & 1)};
   }
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline, cold))
+#endif
+  void expire(std::uint32_t i) noexcept {
+    ++counters_.expired;
+    remove(i, erase_reason::expired);
+  }
   void remove(std::uint32_t i, erase_reason why) noexcept {
     flow& f = flows_[i];
     if (hook_) hook_(hook_context_, i, f, why);
-    index_.erase(detail::hash_index::tag_of(hash(f.original_)), i * 2);
-    index_.erase(detail::hash_index::tag_of(hash(f.reply())), i * 2 + 1);
+    index_.erase(hash(f.original_), i * 2);
+    index_.erase(hash(f.reply()), i * 2 + 1);
     f = flow{};
     f.helper_ = free_head_;
     free_head_ = i;
@@ -371,9 +412,10 @@ class conntrack_table {
     }
     for (std::uint32_t i = 0; i < p.capacity; ++i) new (base + std::size_t{i} * sizeof(flow)) flow{};
     flows_ = std::launder(reinterpret_cast<flow*>(base));
-    for (std::uint32_t i = 0; i < slots; ++i)
-      new (base + flow_bytes + std::size_t{i} * sizeof(detail::hash_index::slot)) detail::hash_index::slot{0, 0};
-    index_.attach(std::launder(reinterpret_cast<detail::hash_index::slot*>(base + flow_bytes)), slots);
+    const std::uint32_t buckets = slots / index_bucket_slots;
+    for (std::uint32_t i = 0; i < buckets; ++i)
+      new (base + flow_bytes + std::size_t{i} * index_bucket_bytes) detail::bucket_index::bucket{};
+    index_.attach(std::launder(reinterpret_cast<detail::bucket_index::bucket*>(base + flow_bytes)), buckets);
     capacity_ = p.capacity;
     bytes_ = bytes;
     clear();
@@ -392,7 +434,7 @@ class conntrack_table {
   }
 
   flow* flows_ = nullptr;
-  detail::hash_index index_;
+  detail::bucket_index index_;
   std::uint32_t capacity_ = 0;
   std::uint32_t size_ = 0;
   std::uint32_t free_head_ = npos;

@@ -78,15 +78,31 @@ namespace detail {
   const std::uint64_t h = mum(a ^ seed ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL);
   return mum(h ^ 0x8ebc6af09c88c6e3ULL, (seed ^ 0x589965cc75374cc3ULL) | 1u);
 }
+/**
+ * The key as two 64-bit words (its little-endian byte image), assembled from
+ * the fields. Not a bit_cast on purpose: a key is usually built field by
+ * field just before it is hashed, and an 8-byte load of bytes just written by
+ * 4- and 2-byte stores cannot be store-forwarded; it waits until those stores
+ * retire, i.e. behind every older cache miss, which serialised consecutive
+ * independent lookups (measured: ~180 ns instead of ~15 ns per random bucket
+ * read). Field loads forward; fields in registers stay there.
+ */
+[[nodiscard]] constexpr std::array<std::uint64_t, 2> key_words(const flow_key& k) noexcept {
+  return {std::uint64_t{k.src_addr} | std::uint64_t{k.dst_addr} << 32,
+          std::uint64_t{k.src_port} | std::uint64_t{k.dst_port} << 16 | std::uint64_t{k.proto} << 32 |
+              std::uint64_t{k.reserved[0]} << 40 | std::uint64_t{k.reserved[1]} << 48 |
+              std::uint64_t{k.reserved[2]} << 56};
+}
 }  // namespace detail
 
 /**
- * 64-bit hash of a key. The tables use the high 32 bits for the home slot
- * and as the stored tag. The seed makes collisions unpredictable to a sender
- * who controls remote addresses and ports (hash flooding).
+ * 64-bit hash of a key. The conntrack index uses the high 32 bits for the
+ * home bucket and bits 24..31 as the stored tag. The seed makes collisions
+ * unpredictable to a sender who controls remote addresses and ports (hash
+ * flooding).
  */
 [[nodiscard]] constexpr std::uint64_t hash(const flow_key& k, std::uint64_t seed) noexcept {
-  const auto w = std::bit_cast<std::array<std::uint64_t, 2>>(k);
+  const auto w = detail::key_words(k);
   return detail::hash_words(w[0], w[1], seed);
 }
 
