@@ -386,7 +386,7 @@ TEST_CASE("conntrack: caller-provided memory", "[nat][conntrack]") {
   CHECK(conntrack_table::index_slots_for(p) == 23 * 12);  // 200 entries at 75%: 266.7 -> 23 buckets
   CHECK(need == 100 * 64 + 23 * 64);
   CHECK(conntrack_table::memory_required(conntrack_params{0}) == 0);
-  alignas(64) static std::byte arena[100 * 64 + 300 * 8];
+  alignas(64) static std::byte arena[100 * 64 + 300 * 8 + 64];
   REQUIRE(sizeof(arena) >= need);
   {
     conntrack_table t(p, std::span<std::byte>(arena, need));
@@ -401,4 +401,29 @@ TEST_CASE("conntrack: caller-provided memory", "[nat][conntrack]") {
   CHECK_FALSE(small.valid());
   conntrack_table misaligned(p, std::span<std::byte>(arena + 8, need));
   CHECK_FALSE(misaligned.valid());
+  conntrack_table empty(p, std::span<std::byte>());  // never falls back to allocating
+  CHECK_FALSE(empty.valid());
+  CHECK(empty.memory_bytes() == 0);
+
+  // check_memory says why, and agrees with valid().
+  CHECK(conntrack_table::check_memory(p, std::span<const std::byte>(arena, need)) == errc::ok);
+  CHECK(conntrack_table::check_memory(p, std::span<const std::byte>(arena, sizeof(arena))) == errc::ok);
+  CHECK(conntrack_table::check_memory(p, std::span<const std::byte>(arena, need - 1)) == errc::no_room);
+  CHECK(conntrack_table::check_memory(p, std::span<const std::byte>()) == errc::no_room);
+  for (std::size_t off : {1u, 8u, 32u, 63u}) {
+    INFO("offset " << off);
+    CHECK(conntrack_table::check_memory(p, std::span<const std::byte>(arena + off, need)) == errc::bad_range);
+  }
+  REQUIRE(sizeof(arena) >= need + 64);
+  CHECK(conntrack_table::check_memory(p, std::span<const std::byte>(arena + 64, need)) == errc::ok);  // any 64-byte boundary
+  CHECK(conntrack_table::check_memory(conntrack_params{0}, std::span<const std::byte>(arena, need)) == errc::unsupported);
+  CHECK(conntrack_table::check_memory(conntrack_params{conntrack_table::max_capacity + 1},
+                                      std::span<const std::byte>(arena, need)) == errc::unsupported);
+  // A table at an offset of 64 bytes works (alignment is all that matters).
+  {
+    conntrack_table shifted(p, std::span<std::byte>(arena + 64, need));
+    REQUIRE(shifted.valid());
+    REQUIRE(shifted.insert(out_key(2), reply_key(2), 0, 10).ok());
+    CHECK(shifted.find(reply_key(2), 1));
+  }
 }

@@ -101,15 +101,16 @@ class conntrack_table {
   using erase_hook = void (*)(void* context, std::uint32_t flow_index, const flow& f, erase_reason why);
 
   /// Allocates the table (check valid()). A capacity of 0 or above max_capacity gives an invalid table.
-  explicit conntrack_table(const conntrack_params& params = {}) noexcept { allocate(params, nullptr, 0); }
+  explicit conntrack_table(const conntrack_params& params = {}) noexcept { allocate(params, nullptr, 0, false); }
   /**
    * Uses the caller's memory instead of allocating (e.g. huge pages from
    * mmap/madvise, or a static arena): at least memory_required(params) bytes,
    * 64-byte aligned, left alone by the destructor and outliving the table.
-   * Too small or misaligned memory gives an invalid table.
+   * Too small or misaligned memory gives an invalid table; check_memory()
+   * says why. A null span is treated as too small (never as "allocate").
    */
   conntrack_table(const conntrack_params& params, std::span<std::byte> memory) noexcept {
-    allocate(params, memory.data(), memory.size());
+    allocate(params, memory.data(), memory.size(), true);
   }
   ~conntrack_table() { release(); }
   conntrack_table(const conntrack_table&) = delete;
@@ -134,6 +135,20 @@ class conntrack_table {
     const std::uint32_t slots = index_slots_for(p);
     if (p.capacity == 0 || p.capacity > max_capacity || slots <= std::uint64_t{p.capacity} * 2) return 0;
     return std::size_t{p.capacity} * sizeof(flow) + std::size_t{slots / index_bucket_slots} * index_bucket_bytes;
+  }
+  /**
+   * Whether `memory` can hold a table with parameters `p` (the span
+   * constructor gives a valid table exactly when this is ok): `unsupported`
+   * when the parameters are out of range (memory_required(p) == 0),
+   * `no_room` when the span is smaller than memory_required(p), `bad_range`
+   * when it does not start on a 64-byte boundary (alignof(flow)).
+   */
+  [[nodiscard]] static errc check_memory(const conntrack_params& p, std::span<const std::byte> memory) noexcept {
+    const std::size_t need = memory_required(p);
+    if (need == 0) return errc::unsupported;
+    if (memory.size() < need) return errc::no_room;
+    if (reinterpret_cast<std::uintptr_t>(memory.data()) % alignof(flow) != 0) return errc::bad_range;
+    return errc::ok;
   }
   /// Index entries a table with these parameters uses (whole buckets; 0 when too large).
   [[nodiscard]] static std::uint32_t index_slots_for(const conntrack_params& p) noexcept {
@@ -394,16 +409,16 @@ class conntrack_table {
     --size_;
   }
 
-  // Uses `given` (size `given_size`) or, when null, allocates.
-  void allocate(const conntrack_params& p, std::byte* given, std::size_t given_size) noexcept {
+  // Uses `given` (size `given_size`) when `caller_memory`, else allocates.
+  void allocate(const conntrack_params& p, std::byte* given, std::size_t given_size, bool caller_memory) noexcept {
     seed_ = p.hash_seed;
     const std::size_t bytes = memory_required(p);
     if (bytes == 0) return;
     const std::uint32_t slots = index_slots_for(p);
     const std::size_t flow_bytes = std::size_t{p.capacity} * sizeof(flow);
     std::byte* base = given;
-    if (given != nullptr) {
-      if (given_size < bytes || reinterpret_cast<std::uintptr_t>(given) % alignof(flow) != 0) return;
+    if (caller_memory) {
+      if (check_memory(p, std::span<const std::byte>(given, given_size)) != errc::ok) return;
       owns_ = false;
     } else {
       base = static_cast<std::byte*>(::operator new(bytes, std::align_val_t{alignof(flow)}, std::nothrow));
