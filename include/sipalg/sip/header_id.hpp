@@ -453,6 +453,102 @@ SIPALG_ALWAYS_INLINE header_id lookup_header_in(const char* p, std::size_t n, co
   }
 }
 
+/**
+ * Second table, for the parser's one-block fast path: names of 1 to 15 bytes
+ * matched TOGETHER WITH the colon that ends them, against a 16-byte load of the line.
+ *
+ * Each entry holds the pattern "name:" as two little-endian words plus a mask per byte:
+ * 0xDF at letters (clears the case bit: `x & 0xDF` equals an upper-case letter only for
+ * that letter in either case), 0xFF at '-' and ':' (exact), 0x00 past the colon. So the
+ * compare is exact and case-insensitive for ANY input bytes, and since the pattern's
+ * colon must sit on a ':' of the input, a match also fixes the name's length (the caller
+ * passes the length of the name before the first colon). Compact forms ("i:") are
+ * entries of their own. Keyed on (length, first two bytes, last byte), all OR 0x20.
+ */
+struct colon_entry {
+  std::uint64_t lo = 0, hi = 0;            ///< "name:" bytes 0..7 and 8..15, letters upper-cased
+  std::uint64_t mask_lo = 0, mask_hi = 0;  ///< 0xDF letters, 0xFF '-' and ':', 0 past the colon
+};
+
+inline constexpr std::size_t colon_table_size = 512;  // power of two; 96 names, max 2 probes
+inline constexpr std::size_t colon_max_name = 15;     ///< longest name (without colon) in the table
+
+/// Slot of a name of `n` bytes (1..15) from its first two bytes `lo16` (little-endian; the
+/// colon is byte 1 when n == 1) and its last byte, all OR 0x20 (case-folded for letters).
+[[nodiscard]] constexpr std::size_t colon_slot(unsigned lo16, unsigned last, std::size_t n) noexcept {
+  const std::uint32_t k = ((lo16 | 0x2020u) | ((last | 0x20u) << 16)) + (static_cast<std::uint32_t>(n) << 24);
+  return static_cast<std::size_t>(static_cast<std::uint32_t>(k * 0x1C39DD0Fu) >> 23);  // 9 bits
+}
+
+struct colon_table {
+  std::array<std::uint8_t, colon_table_size> slot{};  ///< index into entry, 0 = empty
+  std::array<colon_entry, 1 + header_id_count + 26> entry{};
+  std::array<header_id, 1 + header_id_count + 26> id{};  ///< id of entry[i] (apart: 32-byte entries)
+  std::size_t count = 1;
+  std::size_t max_probe = 0;
+};
+
+constexpr void colon_table_insert(colon_table& t, std::string_view name, header_id id) {
+  colon_entry e{};
+  for (std::size_t i = 0; i <= name.size(); ++i) {
+    const char c = i < name.size() ? name[i] : ':';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const auto byte = static_cast<std::uint64_t>(static_cast<unsigned char>(letter ? (c & 0xDF) : c));
+    const std::uint64_t mask = letter ? 0xDFu : 0xFFu;
+    const auto shift = 8u * static_cast<unsigned>(i % 8);
+    (i < 8 ? e.lo : e.hi) |= byte << shift;
+    (i < 8 ? e.mask_lo : e.mask_hi) |= mask << shift;
+  }
+  const auto u = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(i < name.size() ? name[i] : ':')); };
+  std::size_t i = colon_slot(u(0) | (u(1) << 8), u(name.size() - 1), name.size());
+  std::size_t probes = 1;
+  while (t.slot[i] != 0) {
+    i = (i + 1) & (colon_table_size - 1);
+    ++probes;
+  }
+  t.entry[t.count] = e;
+  t.id[t.count] = id;
+  t.slot[i] = static_cast<std::uint8_t>(t.count++);
+  if (probes > t.max_probe) t.max_probe = probes;
+}
+
+constexpr colon_table make_colon_table() {
+  colon_table t{};
+  // Entry 0 (empty slots) never matches: it asks for a ':' as byte 0, and byte 0 of a name
+  // that ends at the FIRST colon of the line is never ':' (n >= 1).
+  t.entry[0].lo = ':';
+  t.entry[0].mask_lo = 0xFF;
+  for (std::size_t i = 1; i < header_id_count; ++i)
+    if (header_names[i].size() <= colon_max_name) colon_table_insert(t, header_names[i], static_cast<header_id>(i));
+  for (const auto& c : compact_forms) colon_table_insert(t, std::string_view(&c.letter, 1), c.id);
+  return t;
+}
+
+inline constexpr colon_table header_colon_table = make_colon_table();
+// 0x1C39DD0F was chosen so that every name has its own slot except Reply-To/Refer-To (same
+// key): the second of them is one probe on.
+static_assert(header_colon_table.max_probe <= 2, "colon_slot degraded: retune its multiplier");
+
+/**
+ * Id of the header whose name is `p[0..n)`, where p[n] is the first ':' of the line,
+ * 1 <= n <= 15, and p[0..16) is readable (the caller checked). Any bytes otherwise;
+ * same result as lookup_header(p, n).
+ * Little-endian only.
+ */
+SIPALG_ALWAYS_INLINE header_id lookup_header_colon(const char* p, std::size_t n) noexcept {
+  std::uint64_t w0, w1;
+  std::memcpy(&w0, p, 8);
+  std::memcpy(&w1, p + 8, 8);
+  std::size_t i = colon_slot(static_cast<unsigned>(w0 & 0xFFFF), static_cast<unsigned char>(p[n - 1]), n);
+  for (;;) {
+    const std::uint8_t e = header_colon_table.slot[i];
+    const colon_entry& c = header_colon_table.entry[e];
+    if ((((w0 & c.mask_lo) ^ c.lo) | ((w1 & c.mask_hi) ^ c.hi)) == 0) return header_colon_table.id[e];
+    if (e == 0) return header_id::unknown;
+    i = (i + 1) & (colon_table_size - 1);
+  }
+}
+
 }  // namespace detail
 
 /**

@@ -26,6 +26,7 @@
  */
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -96,9 +97,13 @@ template <std::size_t N>
   if (end - s >= 4 && (b[s] | 0x20) == 's' && (b[s + 1] | 0x20) == 'i' && (b[s + 2] | 0x20) == 'p' && b[s + 3] == '/') {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     m.kind = message_kind::response;
-    std::size_t i = s;
-    while (i < end && !is_sp(b[i])) ++i;
-    if (!is_sip20(b + s, i - s)) return fail(errc::bad_version, s);
+    std::size_t i = s + 7;
+    // "SIP/2.0" then SP/HTAB or the end: the token the loop below would find (7 non-SP bytes).
+    if (!(end - s >= 7 && is_sip20(b + s, 7) && (i == end || is_sp(b[i])))) {
+      i = s;
+      while (i < end && !is_sp(b[i])) ++i;
+      if (!is_sip20(b + s, i - s)) return fail(errc::bad_version, s);
+    }
     m.version = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i - s)};
     while (i < end && is_sp(b[i])) ++i;
     if (end - i < 3 || !is_digit(b[i]) || !is_digit(b[i + 1]) || !is_digit(b[i + 2]) ||
@@ -145,13 +150,178 @@ template <std::size_t N>
   if (!is_sp(b[k])) return fail(errc::bad_request_uri, k);
   while (k < end && is_sp(b[k])) ++k;
   const std::size_t vs = k;
-  while (k < end && !is_sp(b[k])) ++k;
-  if (k != end) return fail(errc::bad_request_uri, ue);  // LWS inside the Request-URI
-  if (!is_sip20(b + vs, end - vs)) return fail(errc::bad_version, vs);
+  if (!(end - vs == 7 && is_sip20(b + vs, 7))) {  // the common case: the loop below would reach end
+    while (k < end && !is_sp(b[k])) ++k;
+    if (k != end) return fail(errc::bad_request_uri, ue);  // LWS inside the Request-URI
+    if (!is_sip20(b + vs, end - vs)) return fail(errc::bad_version, vs);
+  }
   m.version = {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(end - vs)};
   m.request_uri = {static_cast<std::uint32_t>(us), static_cast<std::uint32_t>(ue - us)};
   return {};
 }
+
+/// Records a Content-Length header (value [vs, ve), header line at `ns`, just pushed).
+template <std::size_t N>
+[[nodiscard]] constexpr parse_result record_content_length(const char* b, std::size_t ns, std::size_t vs,
+                                                           std::size_t ve, basic_message<N>& m) noexcept {
+  // Fast path for plain digits; parse_content_length() names the error otherwise.
+  std::uint64_t v = 0;
+  bool digits = ve > vs && ve - vs <= 10;
+  for (std::size_t k = vs; digits && k < ve; ++k) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(b[k])) - '0';
+    digits = d <= 9;
+    v = v * 10 + d;
+  }
+  std::uint32_t len = static_cast<std::uint32_t>(v);
+  if (!digits || v > 0xFFFFFFFFull) {
+    const parse_result r = parse_content_length(std::string_view(b + vs, ve - vs), len);
+    if (!r) return fail(r.ec, vs + r.offset);
+  }
+  if (m.content_length) {
+    if (*m.content_length != len) return fail(errc::conflicting_content_length, ns);
+  } else {
+    m.content_length = len;
+    m.content_length_header = static_cast<std::uint32_t>(m.headers.size() - 1);
+  }
+  return {};
+}
+
+#if defined(SIPALG_SIP_SIMD16)
+#define SIPALG_SIP_FAST_LINES 1
+/// Bit i set when byte i of `v` is a control byte below 0x0E (NUL, TAB, LF, CR, ...).
+SIPALG_ALWAYS_INLINE unsigned control_mask(simd::u8x16 v) noexcept {
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<simd::i8x16>(v < 14)));
+}
+
+/// True for NUL, LF, CR, given a byte below 0x0E (one bit test).
+SIPALG_ALWAYS_INLINE bool is_special_control(unsigned char c) noexcept { return ((0x2401u >> c) & 1u) != 0; }
+
+/**
+ * Offset of the first NUL, LF or CR in [q, n), or n. One compare per 16 bytes (bytes
+ * below 0x0E), 32 bytes per step; the rare other control bytes (TAB, VT, FF, ...) are
+ * looked at one by one. Reads only inside [q, n): whole blocks while they fit, then bytes.
+ */
+SIPALG_ALWAYS_INLINE std::size_t find_line_end(const char* b, std::size_t q, std::size_t n) noexcept {
+  while (n - q >= 32) {
+    simd::u8x16 v0, v1;
+    __builtin_memcpy(&v0, b + q, 16);
+    __builtin_memcpy(&v1, b + q + 16, 16);
+    for (std::uint32_t m = control_mask(v0) | (control_mask(v1) << 16); m != 0; m &= m - 1) {
+      const std::size_t j = q + static_cast<unsigned>(std::countr_zero(m));
+      if (is_special_control(static_cast<unsigned char>(b[j]))) return j;
+    }
+    q += 32;
+  }
+  if (n - q >= 16) {
+    simd::u8x16 v0;
+    __builtin_memcpy(&v0, b + q, 16);
+    for (unsigned m = control_mask(v0); m != 0; m &= m - 1) {
+      const std::size_t j = q + static_cast<unsigned>(std::countr_zero(m));
+      if (is_special_control(static_cast<unsigned char>(b[j]))) return j;
+    }
+    q += 16;
+  }
+  while (q < n && !is_head_special(b[q])) ++q;
+  return q;
+}
+
+/**
+ * Fast path for header lines: parses lines from `p` while they have the common shape
+ * `Name: value CRLF` -- at least 16 bytes left at the line start, the colon within the
+ * first 16 bytes with no control byte and no SP before it, a CRLF or LF line end, no
+ * fold -- and stops at the first line that has another shape, leaving it (unchanged,
+ * nothing recorded) to the general loop, which re-parses it from its start. So every
+ * line gets exactly the general loop's result. Returns false with `r` set on an error
+ * (the general loop's verdict for that line); otherwise true with `p` at the first line
+ * not taken: a line of another shape, the empty line, or the end of the input.
+ *
+ * Bounds: one 16-byte load at a line start (n - ns >= 16 checked), find_line_end()
+ * (bounded by n); every other byte read is at an offset below the line end q < n, or
+ * checked against n.
+ */
+template <std::size_t N>
+SIPALG_ALWAYS_INLINE bool parse_header_lines_fast(const char* b, std::size_t n, std::size_t& p,
+                                                  const parse_options& opt, basic_message<N>& m,
+                                                  parse_result& r) noexcept {
+  const std::size_t max_line = opt.max_line_length;
+  std::size_t ns = p;
+  while (n - ns >= 16) {
+    simd::u8x16 v;
+    __builtin_memcpy(&v, b + ns, 16);
+    const unsigned colons = static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<simd::i8x16>(v == ':')));
+    const unsigned controls = control_mask(v);
+    const unsigned first_colon = colons & (0u - colons);  // lowest set bit, 0 when none
+    // A colon in this block, not at the line start, with no control byte before it: it is the
+    // byte the general loop's find_colon_or_control() stops at, and the name is [ns, c).
+    if (first_colon <= 1 || (controls & (first_colon - 1)) != 0) break;
+    const std::size_t len = static_cast<unsigned>(std::countr_zero(colons));  // 1..15
+    const std::size_t c = ns + len;
+    if (b[c - 1] == ' ') break;  // SP before the colon: trimmed by the general loop
+    // The name first: the general loop reports a bad name before anything about the value.
+    const header_id id = lookup_header_colon(b + ns, len);
+    if (id == header_id::unknown) {
+      for (std::size_t k = ns; k < c; ++k)
+        if (!ascii::is_token(b[k])) {
+          r = fail(errc::bad_header_name, k);
+          return false;
+        }
+    }
+    // Line end: the first NUL/LF/CR after the colon (the value's leading SP/HTAB are none of
+    // them, so it is the byte the general loop finds from the value start). This block's
+    // control bytes after the colon are known already.
+    std::size_t q;
+    if (const unsigned after = controls >> (len + 1); after == 0) {  // len + 1 <= 16
+      q = find_line_end(b, ns + 16, n);
+    } else {
+      q = c + 1 + static_cast<unsigned>(std::countr_zero(after));
+      if (!is_special_control(static_cast<unsigned char>(b[q]))) q = find_line_end(b, q + 1, n);  // a TAB etc.
+    }
+    std::size_t next;
+    if (q + 1 < n && b[q] == '\r' && b[q + 1] == '\n') {
+      next = q + 2;
+    } else if (q < n && b[q] == '\n') {
+      next = q + 1;
+    } else {
+      break;  // unterminated, a NUL (maybe a quoted-pair) or a bare CR: the general loop decides
+    }
+    // One length check instead of the general loop's two: with a complete line terminator at q,
+    // the general loop reports line_too_long at ns exactly when next - ns > max (q - ns >= max
+    // implies it; a fold after a line already too long fails its in-loop check).
+    if (next - ns > max_line) {
+      r = fail(errc::line_too_long, ns);
+      return false;
+    }
+    // The next line's first byte: SP/HTAB makes this line folded (the general loop's case);
+    // CR, LF or another byte <= SP ends the fast run after this line.
+    const bool more = next < n && static_cast<unsigned char>(b[next]) > ' ';
+    if (!more && next < n && (b[next] == ' ' || b[next] == '\t')) break;
+    // Value: skip SP/HTAB after the colon (q is neither, so this stops at q at the latest),
+    // trim SP/HTAB before q (no CR/LF inside an unfolded line).
+    std::size_t vs = c + 1;
+    vs += b[vs] == ' ';
+    if (static_cast<unsigned char>(b[vs]) <= ' ')
+      while (vs < q && (b[vs] == ' ' || b[vs] == '\t')) ++vs;
+    std::size_t ve = q;
+    if (static_cast<unsigned char>(b[ve - 1]) <= ' ')
+      while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) --ve;
+    if (!m.headers.push_back(header{id,
+                                    {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(len)},
+                                    {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(ve - vs)},
+                                    {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(next - ns)}})) {
+      r = fail(errc::too_many_headers, ns);
+      return false;
+    }
+    if (id == header_id::content_length) {
+      r = record_content_length(b, ns, vs, ve, m);
+      if (!r) return false;
+    }
+    ns = next;
+    if (!more) break;
+  }
+  p = ns;
+  return true;
+}
+#endif
 
 /**
  * The parser. With `head_only`, stops after the empty line (Content-Length is
@@ -212,6 +382,13 @@ template <std::size_t N>
       break;
     }
     const std::size_t ns = p;
+#ifdef SIPALG_SIP_FAST_LINES
+    if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && n - ns >= 16) {
+      parse_result r{};
+      if (!parse_header_lines_fast(b, n, p, opt, m, r)) return r;
+      if (p != ns) continue;  // took some lines: the checks above for the line at p
+    }
+#endif
     std::size_t ne;
     header_id id;
     {
@@ -292,27 +469,8 @@ template <std::size_t N>
                                     {static_cast<std::uint32_t>(vs), static_cast<std::uint32_t>(ve - vs)},
                                     {static_cast<std::uint32_t>(ns), static_cast<std::uint32_t>(next - ns)}}))
       return fail(errc::too_many_headers, ns);
-    if (id == header_id::content_length) {
-      // Fast path for plain digits; parse_content_length() names the error otherwise.
-      std::uint64_t v = 0;
-      bool digits = ve > vs && ve - vs <= 10;
-      for (std::size_t k = vs; digits && k < ve; ++k) {
-        const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(b[k])) - '0';
-        digits = d <= 9;
-        v = v * 10 + d;
-      }
-      std::uint32_t len = static_cast<std::uint32_t>(v);
-      if (!digits || v > 0xFFFFFFFFull) {
-        const parse_result r = parse_content_length(std::string_view(b + vs, ve - vs), len);
-        if (!r) return fail(r.ec, vs + r.offset);
-      }
-      if (m.content_length) {
-        if (*m.content_length != len) return fail(errc::conflicting_content_length, ns);
-      } else {
-        m.content_length = len;
-        m.content_length_header = static_cast<std::uint32_t>(m.headers.size() - 1);
-      }
-    }
+    if (id == header_id::content_length)
+      if (parse_result r = record_content_length(b, ns, vs, ve, m); !r) return r;
     p = next;
   }
   m.head_end = static_cast<std::uint32_t>(head_end);
