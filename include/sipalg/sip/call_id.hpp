@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/detail/value_scan.hpp"
 #include "sipalg/sip/errc.hpp"
 
 namespace sipalg::sip {
@@ -24,10 +25,8 @@ namespace sipalg::sip {
   const std::string_view v = detail::trim_lws(value);
   const auto base = static_cast<std::size_t>(v.data() - value.data());
   if (v.empty()) return {errc::bad_value, static_cast<std::uint32_t>(base)};
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const auto c = static_cast<unsigned char>(v[i]);
-    if (c <= 0x20 || c == 0x7F) return {errc::bad_value, static_cast<std::uint32_t>(base + i)};
-  }
+  if (const std::size_t i = detail::find_ctl_or_sp(v, 0); i < v.size())
+    return {errc::bad_value, static_cast<std::uint32_t>(base + i)};
   out = v;
   return {errc::ok, static_cast<std::uint32_t>(value.size())};
 }

@@ -64,10 +64,10 @@ class contact_reader {
   constexpr bool next(contact& out) noexcept {
     if (done_) return false;
     out = contact{};
-    std::size_t k = detail::skip_lws(s_, pos_);
+    std::size_t k = detail::skip_lws_vc(s_, pos_);
     if (count_ == 0) {
       if (k < s_.size() && s_[k] == '*') {
-        const std::size_t e = detail::skip_lws(s_, k + 1);
+        const std::size_t e = detail::skip_lws_vc(s_, k + 1);
         if (e != s_.size()) return finish({errc::bad_name_addr, static_cast<std::uint32_t>(e)});
         out.wildcard = true;
         out.address.text = s_.substr(k, 1);
@@ -78,7 +78,7 @@ class contact_reader {
     } else {
       if (k >= s_.size()) return finish({});
       if (s_[k] != ',') return finish({errc::bad_name_addr, static_cast<std::uint32_t>(k)});
-      k = detail::skip_lws(s_, k + 1);
+      k = detail::skip_lws_vc(s_, k + 1);
     }
     if (parse_result r = detail::parse_name_addr_at(s_, k, out.address, true); !r) return finish(r);
     pos_ = k;

@@ -23,6 +23,7 @@
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/detail/value_scan.hpp"
 #include "sipalg/sip/errc.hpp"
 #include "sipalg/sip/params.hpp"
 #include "sipalg/sip/uri.hpp"
@@ -56,8 +57,14 @@ struct name_addr {
 namespace detail {
 
 /// Display names may be unquoted token sequences; bytes >= 0x80 (UTF-8) are tolerated there.
-[[nodiscard]] constexpr bool is_display_char(char c) noexcept {
-  return ascii::is_token(c) || is_lws(c) || static_cast<unsigned char>(c) >= 0x80;
+[[nodiscard]] constexpr bool is_display_char(char c) noexcept { return has_vc(c, vc_display); }
+
+/// `s[b, e)` without leading and trailing LWS (the same view trim_lws() returns).
+[[nodiscard]] SIPALG_ALWAYS_INLINE constexpr std::string_view trim_lws_at(std::string_view s, std::size_t b,
+                                                                          std::size_t e) noexcept {
+  while (b < e && is_lws(s[b])) ++b;
+  while (e > b && is_lws(s[e - 1])) --e;
+  return std::string_view(s.data() + b, e - b);
 }
 
 /**
@@ -68,58 +75,58 @@ namespace detail {
 [[nodiscard]] constexpr parse_result parse_name_addr_at(std::string_view s, std::size_t& i, name_addr& out,
                                                         bool stop_at_comma) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
+  const char* p = s.data();
+  const std::size_t n = s.size();
   out = name_addr{};
-  std::size_t p = skip_lws(s, i);
-  const std::size_t start = p;
-  if (p >= s.size() || (stop_at_comma && s[p] == ',')) return fail(errc::bad_name_addr, p);
-  std::size_t k = 0;  // one past the URI part
+  std::size_t k = skip_lws_vc(s, i);
+  const std::size_t start = k;
+  if (k >= n || (stop_at_comma && p[k] == ',')) return fail(errc::bad_name_addr, k);
   bool bracket = false;
   std::size_t lt = npos;
-  if (s[p] == '"') {
-    const std::size_t e = skip_quoted(s, p);
-    if (e == npos) return fail(errc::bad_quoted_string, p);
-    out.display_name = s.substr(p, e - p);
+  if (p[k] == '"') {
+    const std::size_t e = skip_quoted_fast(s, k);
+    if (e == npos) return fail(errc::bad_quoted_string, k);
+    out.display_name = std::string_view(p + k, e - k);
     out.quoted_display_name = true;
-    lt = skip_lws(s, e);
-    if (lt >= s.size() || s[lt] != '<') return fail(errc::bad_name_addr, lt);
+    lt = skip_lws_vc(s, e);
+    if (lt >= n || p[lt] != '<') return fail(errc::bad_name_addr, lt);
     bracket = true;
   } else {
-    std::size_t j = p;
-    while (j < s.size() && is_display_char(s[j])) ++j;
-    if (j < s.size() && s[j] == '<') {
-      out.display_name = trim_lws(s.substr(p, j - p));
+    const std::size_t j = skip_vc(s, k, vc_display);
+    if (j < n && p[j] == '<') {
+      out.display_name = trim_lws_at(s, k, j);
       lt = j;
       bracket = true;
     }
   }
+  std::size_t e = 0;  // one past the URI part
   if (bracket) {
-    const std::size_t gt = s.find('>', lt + 1);
-    if (gt == npos) return fail(errc::bad_name_addr, lt);
-    out.uri = trim_lws(s.substr(lt + 1, gt - lt - 1));
+    const std::size_t gt = find_byte(s, lt + 1, '>');
+    if (gt >= n) return fail(errc::bad_name_addr, lt);
+    out.uri = trim_lws_at(s, lt + 1, gt);
     out.angle_brackets = true;
-    k = gt + 1;
+    e = gt + 1;
   } else {
     // addr-spec: the URI ends at ';', ',' or LWS (RFC 3261 20.10).
-    std::size_t j = p;
-    while (j < s.size() && s[j] != ';' && s[j] != ',' && !is_lws(s[j])) ++j;
-    out.uri = s.substr(p, j - p);
+    const std::size_t j = find_vc(s, k, vc_addr_stop);
+    out.uri = std::string_view(p + k, j - k);
     // Must at least look like scheme ":" ...
-    std::size_t c = 0;
-    if (out.uri.empty() || !ascii::is_alpha(out.uri[0])) return fail(errc::bad_name_addr, p);
-    while (c < out.uri.size() && has_class(out.uri[c], cc_scheme)) ++c;
-    if (c >= out.uri.size() || out.uri[c] != ':') return fail(errc::bad_name_addr, p + c);
-    k = j;
+    if (j == k || !ascii::is_alpha(p[k])) return fail(errc::bad_name_addr, k);
+    std::size_t c = k + 1;
+    while (c < j && has_vc(p[c], vc_scheme)) ++c;
+    if (c >= j || p[c] != ':') return fail(errc::bad_name_addr, c);
+    e = j;
   }
-  std::size_t end = k;
-  std::size_t q = skip_lws(s, k);
-  if (q < s.size() && s[q] == ';') {
-    const std::size_t pe = stop_at_comma ? find_top_level(s, q, ',') : s.size();
-    out.params = trim_lws(s.substr(q, pe - q));
-    end = static_cast<std::size_t>(out.params.data() + out.params.size() - s.data());
-    q = skip_lws(s, pe);
+  std::size_t end = e;
+  std::size_t q = skip_lws_vc(s, e);
+  if (q < n && p[q] == ';') {
+    const std::size_t pe = stop_at_comma ? find_top_level_comma(s, q) : n;
+    out.params = trim_lws_at(s, q, pe);
+    end = q + out.params.size();
+    q = skip_lws_vc(s, pe);
   }
-  if (q < s.size() && !(stop_at_comma && s[q] == ',')) return fail(errc::bad_name_addr, q);
-  out.text = s.substr(start, end - start);
+  if (q < n && !(stop_at_comma && p[q] == ',')) return fail(errc::bad_name_addr, q);
+  out.text = std::string_view(p + start, end - start);
   i = q;
   return {errc::ok, static_cast<std::uint32_t>(q)};
 }

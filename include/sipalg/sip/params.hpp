@@ -15,6 +15,7 @@
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/detail/value_scan.hpp"
 #include "sipalg/sip/errc.hpp"
 
 namespace sipalg::sip {
@@ -78,8 +79,8 @@ class param_list {
 
    private:
     constexpr void advance() noexcept {
-      std::size_t i = next_;
-      while (i < s_.size() && (s_[i] == ';' || detail::is_lws(s_[i]))) ++i;
+      // One table test per byte (detail::value_classes); next_ may be npos (the end iterator).
+      std::size_t i = detail::skip_vc(s_, next_, detail::vc_pskip);
       if (i >= s_.size()) {
         at_ = next_ = detail::npos;
         cur_ = param{};
@@ -87,25 +88,26 @@ class param_list {
       }
       at_ = i;
       const std::size_t ns = i;
-      while (i < s_.size() && s_[i] != ';' && s_[i] != '=' && !detail::is_lws(s_[i])) ++i;
+      i = detail::find_vc(s_, i, detail::vc_pname_stop);
+      const char* d = s_.data();  // all indexes below are <= s_.size()
       param p{};
-      p.name = s_.substr(ns, i - ns);
+      p.name = std::string_view(d + ns, i - ns);
       std::size_t end = i;
-      std::size_t j = detail::skip_lws(s_, i);
+      std::size_t j = detail::skip_lws_vc(s_, i);
       if (j < s_.size() && s_[j] == '=') {
-        j = detail::skip_lws(s_, j + 1);
+        j = detail::skip_lws_vc(s_, j + 1);
         const std::size_t vs = j;
         if (j < s_.size() && s_[j] == '"') {
-          const std::size_t e = detail::skip_quoted(s_, j);
+          const std::size_t e = detail::skip_quoted_fast(s_, j);
           j = (e == detail::npos) ? s_.size() : e;
         } else {
-          while (j < s_.size() && s_[j] != ';' && !detail::is_lws(s_[j])) ++j;
+          j = detail::find_vc(s_, j, detail::vc_pvalue_stop);
         }
-        p.value = s_.substr(vs, j - vs);
+        p.value = std::string_view(d + vs, j - vs);
         p.has_value = true;
         end = j;
       }
-      p.text = s_.substr(ns, end - ns);
+      p.text = std::string_view(d + ns, end - ns);
       cur_ = p;
       next_ = end;
     }
@@ -135,31 +137,29 @@ class param_list {
    */
   [[nodiscard]] constexpr parse_result validate() const noexcept {
     const std::string_view s = text_;
-    std::size_t i = detail::skip_lws(s, 0);
+    std::size_t i = detail::skip_lws_vc(s, 0);
     if (i < s.size() && s[i] == ';') ++i;
     bool first = true;
     while (true) {
-      i = detail::skip_lws(s, i);
+      i = detail::skip_lws_vc(s, i);
       if (i >= s.size()) return first ? parse_result{} : parse_result{errc::bad_param, static_cast<std::uint32_t>(i)};
       first = false;
       const std::size_t ns = i;
-      while (i < s.size() && ascii::is_token(s[i])) ++i;
+      i = detail::skip_vc(s, i, detail::vc_token);
       if (i == ns) return {errc::bad_param, static_cast<std::uint32_t>(i)};
-      i = detail::skip_lws(s, i);
+      i = detail::skip_lws_vc(s, i);
       if (i < s.size() && s[i] == '=') {
-        i = detail::skip_lws(s, i + 1);
+        i = detail::skip_lws_vc(s, i + 1);
         if (i < s.size() && s[i] == '"') {
-          const std::size_t e = detail::skip_quoted(s, i);
+          const std::size_t e = detail::skip_quoted_fast(s, i);
           if (e == detail::npos) return {errc::bad_quoted_string, static_cast<std::uint32_t>(i)};
           i = e;
         } else {
           const std::size_t vs = i;
-          while (i < s.size() && (ascii::is_token(s[i]) || s[i] == '[' || s[i] == ']' || s[i] == ':' || s[i] == '/' ||
-                                    s[i] == '&' || s[i] == '$'))
-            ++i;
+          i = detail::skip_vc(s, i, detail::vc_pvalue);  // token [ ] : / & $
           if (i == vs) return {errc::bad_param, static_cast<std::uint32_t>(i)};
         }
-        i = detail::skip_lws(s, i);
+        i = detail::skip_lws_vc(s, i);
       }
       if (i >= s.size()) return {};
       if (s[i] != ';') return {errc::bad_param, static_cast<std::uint32_t>(i)};

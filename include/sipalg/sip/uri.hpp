@@ -11,13 +11,16 @@
  */
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/detail/value_scan.hpp"
 #include "sipalg/sip/errc.hpp"
 #include "sipalg/sip/host.hpp"
 #include "sipalg/sip/params.hpp"
@@ -68,6 +71,89 @@ struct uri {
   [[nodiscard]] constexpr std::uint16_t port_or_default() const noexcept { return host.port_or(default_port()); }
 };
 
+namespace detail {
+
+/// What one pass over the part after "scheme:" records (npos when absent).
+struct uri_marks {
+  std::size_t bad = npos;         ///< first byte that cannot appear in a URI (vc_uri_bad)
+  std::size_t at = npos;          ///< first '@'
+  std::size_t colon = npos;       ///< first ':'
+  std::size_t question = npos;    ///< first '?'
+  std::size_t question_after_at = npos;  ///< first '?' after the first '@'
+};
+
+/// Records one of '@' ':' '?' or a bad byte at index k (scalar path). False at a bad byte.
+SIPALG_ALWAYS_INLINE constexpr bool mark_uri_byte(uri_marks& m, char c, std::size_t k) noexcept {
+  if (has_vc(c, vc_uri_bad)) {
+    m.bad = k;
+    return false;
+  }
+  if (c == '@') {
+    if (m.at == npos) m.at = k;
+  } else if (c == ':') {
+    if (m.colon == npos) m.colon = k;
+  } else {  // '?'
+    if (m.question == npos) m.question = k;
+    if (m.at != npos && m.question_after_at == npos) m.question_after_at = k;
+  }
+  return true;
+}
+
+#ifdef SIPALG_SIP_SIMD16
+/// Records the 16-bit masks of one block whose bit 0 is byte `base`. False at a bad byte.
+SIPALG_ALWAYS_INLINE bool mark_uri_block(uri_marks& m, std::size_t base, unsigned bad, unsigned at, unsigned colon,
+                                         unsigned question) noexcept {
+  if (bad != 0) {
+    m.bad = base + static_cast<unsigned>(std::countr_zero(bad));
+    return false;
+  }
+  if (m.at == npos) {
+    if (at != 0) {
+      const unsigned a = static_cast<unsigned>(std::countr_zero(at));
+      m.at = base + a;
+      const unsigned later = question & ~((2u << a) - 1u);  // the '?' after that '@' (a <= 15)
+      if (later != 0) m.question_after_at = base + static_cast<unsigned>(std::countr_zero(later));
+    }
+  } else if (m.question_after_at == npos && question != 0) {
+    m.question_after_at = base + static_cast<unsigned>(std::countr_zero(question));
+  }
+  if (m.colon == npos && colon != 0) m.colon = base + static_cast<unsigned>(std::countr_zero(colon));
+  if (m.question == npos && question != 0) m.question = base + static_cast<unsigned>(std::countr_zero(question));
+  return true;
+}
+#endif
+
+/**
+ * Scans text[from, size): stops at the first byte that cannot appear in a URI, records the first
+ * '@', ':' and '?' and the first '?' after the '@'. 16 bytes per step when the view is at least
+ * 16 bytes long (the tail block is the view's last 16 bytes, already-seen bits shifted out).
+ */
+[[nodiscard]] constexpr uri_marks scan_uri_rest(std::string_view text, std::size_t from) noexcept {
+  uri_marks m;
+  const std::size_t n = text.size();
+  std::size_t k = from;
+#ifdef SIPALG_SIP_SIMD16
+  if (!std::is_constant_evaluated() && n >= 16) {
+    const char* p = text.data();
+    auto block = [&](const char* q, unsigned shift, std::size_t base) {
+      const auto v = value_simd::load(q);
+      const unsigned bad = value_simd::bits((v <= 0x20) | (v == 0x7F) | (v == '<') | (v == '>') | (v == '"'));
+      return mark_uri_block(m, base, bad >> shift, value_simd::bits(v == '@') >> shift,
+                            value_simd::bits(v == ':') >> shift, value_simd::bits(v == '?') >> shift);
+    };
+    for (; n - k >= 16; k += 16)
+      if (!block(p + k, 0, k)) return m;
+    if (k < n) block(p + n - 16, static_cast<unsigned>(16 - (n - k)), k);
+    return m;
+  }
+#endif
+  for (; k < n; ++k)
+    if (has_vc(text[k], vc_uri_stop) && !mark_uri_byte(m, text[k], k)) return m;
+  return m;
+}
+
+}  // namespace detail
+
 /**
  * Parses `text` (no surrounding LWS) as a URI.
  *
@@ -77,56 +163,72 @@ struct uri {
  */
 [[nodiscard]] constexpr parse_result parse_uri(std::string_view text, uri& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
+  using detail::npos;
   out = uri{};
   out.text = text;
-  if (text.empty() || !ascii::is_alpha(text[0])) return fail(errc::bad_uri, 0);
-  std::size_t i = 1;
-  while (i < text.size() && detail::has_class(text[i], detail::cc_scheme)) ++i;
-  if (i >= text.size() || text[i] != ':') return fail(errc::bad_uri, i);
-  out.scheme = text.substr(0, i);
-  const std::size_t rs = i + 1;
-  out.opaque_part = text.substr(rs);
-  for (std::size_t k = rs; k < text.size(); ++k) {
-    const auto c = static_cast<unsigned char>(text[k]);
-    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"') return fail(errc::bad_uri, k);
-  }
-  if (ascii::iequals(out.scheme, "sip")) {
-    out.scheme_id = uri_scheme::sip;
-  } else if (ascii::iequals(out.scheme, "sips")) {
-    out.scheme_id = uri_scheme::sips;
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n == 0 || !ascii::is_alpha(p[0])) return fail(errc::bad_uri, 0);
+  // Scheme: "sip:" and "sips:" (any case) directly; anything else by the general scan.
+  // (c | 0x20) == 's' holds exactly for 'S' and 's', so the fast paths match what iequals would.
+  std::size_t i = 0;
+  uri_scheme id = uri_scheme::other;
+  if (n >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == ':') {
+    i = 3;
+    id = uri_scheme::sip;
+  } else if (n >= 5 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+             (p[3] | 0x20) == 's' && p[4] == ':') {
+    i = 4;
+    id = uri_scheme::sips;
   } else {
-    out.scheme_id = ascii::iequals(out.scheme, "tel") ? uri_scheme::tel : uri_scheme::other;
+    i = 1;
+    while (i < n && detail::has_vc(p[i], detail::vc_scheme)) ++i;
+    if (i >= n || p[i] != ':') return fail(errc::bad_uri, i);
+    const std::string_view scheme(p, i);
+    id = ascii::iequals(scheme, "sip")    ? uri_scheme::sip
+         : ascii::iequals(scheme, "sips") ? uri_scheme::sips
+         : ascii::iequals(scheme, "tel")  ? uri_scheme::tel
+                                          : uri_scheme::other;
+  }
+  out.scheme = std::string_view(p, i);
+  const std::size_t rs = i + 1;
+  out.opaque_part = std::string_view(p + rs, n - rs);
+  // One pass over the rest: no LWS/control/<>" anywhere, and where '@', ':' and '?' are.
+  const detail::uri_marks m = detail::scan_uri_rest(text, rs);
+  if (m.bad != npos) return fail(errc::bad_uri, m.bad);
+  out.scheme_id = id;
+  if (id != uri_scheme::sip && id != uri_scheme::sips) {
     out.opaque = true;
-    return {errc::ok, static_cast<std::uint32_t>(text.size())};
+    return {errc::ok, static_cast<std::uint32_t>(n)};
   }
   // userinfo: up to the first '@' (user-unreserved allows ';', '?', '/' and ',' in the user part).
   std::size_t hs = rs;
-  const std::size_t at = text.find('@', rs);
-  if (at != std::string_view::npos) {
+  if (m.at != npos) {
     out.has_userinfo = true;
-    out.userinfo = text.substr(rs, at - rs);
-    const std::size_t colon = out.userinfo.find(':');
-    if (colon == std::string_view::npos) {
-      out.user = out.userinfo;
-    } else {
-      out.user = out.userinfo.substr(0, colon);
-      out.password = out.userinfo.substr(colon + 1);
+    out.userinfo = std::string_view(p + rs, m.at - rs);
+    if (m.colon < m.at) {  // the first ':' of the rest lies in the userinfo
+      out.user = std::string_view(p + rs, m.colon - rs);
+      out.password = std::string_view(p + m.colon + 1, m.at - m.colon - 1);
       out.has_password = true;
+    } else {
+      out.user = out.userinfo;
     }
-    hs = at + 1;
+    hs = m.at + 1;
   }
   std::size_t k = hs;
   if (parse_result r = detail::parse_host_port_at(text, k, out.host, false); !r) return r;
-  if (k < text.size() && text[k] != ';' && text[k] != '?') return fail(errc::bad_uri, k);
-  const std::size_t q = text.find('?', k);
-  if (q == std::string_view::npos) {
-    out.params = text.substr(k);
+  if (k < n && p[k] != ';' && p[k] != '?') return fail(errc::bad_uri, k);
+  // The host and port hold no '?', so the first '?' at or after k is the first one after the
+  // userinfo's '@' (or the first one at all without userinfo).
+  const std::size_t q = (m.at != npos) ? m.question_after_at : m.question;
+  if (q == npos) {
+    out.params = std::string_view(p + k, n - k);
   } else {
-    out.params = text.substr(k, q - k);
-    out.headers = text.substr(q + 1);
+    out.params = std::string_view(p + k, q - k);
+    out.headers = std::string_view(p + q + 1, n - q - 1);
     out.has_headers = true;
   }
-  return {errc::ok, static_cast<std::uint32_t>(text.size())};
+  return {errc::ok, static_cast<std::uint32_t>(n)};
 }
 
 }  // namespace sipalg::sip

@@ -20,6 +20,7 @@
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/sip/detail/scan.hpp"
+#include "sipalg/sip/detail/value_scan.hpp"
 #include "sipalg/sip/errc.hpp"
 #include "sipalg/sip/host.hpp"
 #include "sipalg/sip/params.hpp"
@@ -57,38 +58,49 @@ namespace detail {
 /// Parses one via-parm at s[i]; on success `i` is at the following top-level ',' or s.size().
 [[nodiscard]] constexpr parse_result parse_via_at(std::string_view s, std::size_t& i, via& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
+  const char* p = s.data();
+  const std::size_t n = s.size();
   auto token = [&](std::size_t& k, std::string_view& t) {
     const std::size_t b = k;
-    while (k < s.size() && ascii::is_token(s[k])) ++k;
-    t = s.substr(b, k - b);
+    k = skip_vc(s, k, vc_token);
+    t = std::string_view(p + b, k - b);
     return k > b;
   };
   out = via{};
-  std::size_t k = skip_lws(s, i);
+  std::size_t k = skip_lws_vc(s, i);
   const std::size_t start = k;
-  if (!token(k, out.protocol_name)) return fail(errc::bad_via, k);
-  k = skip_lws(s, k);
-  if (k >= s.size() || s[k] != '/') return fail(errc::bad_via, k);
-  k = skip_lws(s, k + 1);
-  if (!token(k, out.protocol_version)) return fail(errc::bad_via, k);
-  k = skip_lws(s, k);
-  if (k >= s.size() || s[k] != '/') return fail(errc::bad_via, k);
-  k = skip_lws(s, k + 1);
+  if (is_sip20_slash(s, k)) {
+    // The usual "SIP/2.0/": the same views the general path below yields ('/' is not a token byte).
+    out.protocol_name = std::string_view(p + k, 3);
+    out.protocol_version = std::string_view(p + k + 4, 3);
+    k = skip_lws_vc(s, k + 8);
+  } else {
+    if (!token(k, out.protocol_name)) return fail(errc::bad_via, k);
+    k = skip_lws_vc(s, k);
+    if (k >= n || p[k] != '/') return fail(errc::bad_via, k);
+    k = skip_lws_vc(s, k + 1);
+    if (!token(k, out.protocol_version)) return fail(errc::bad_via, k);
+    k = skip_lws_vc(s, k);
+    if (k >= n || p[k] != '/') return fail(errc::bad_via, k);
+    k = skip_lws_vc(s, k + 1);
+  }
   if (!token(k, out.transport)) return fail(errc::bad_via, k);
   const std::size_t te = k;
-  k = skip_lws(s, k);
+  k = skip_lws_vc(s, k);
   if (k == te) return fail(errc::bad_via, k);  // LWS required before sent-by
   if (parse_result r = parse_host_port_at(s, k, out.sent_by, true); !r) return r;
   std::size_t end = k;
-  std::size_t q = skip_lws(s, k);
-  if (q < s.size() && s[q] == ';') {
-    const std::size_t pe = find_top_level(s, q, ',');
-    out.params = trim_lws(s.substr(q, pe - q));
-    end = static_cast<std::size_t>(out.params.data() + out.params.size() - s.data());
+  std::size_t q = skip_lws_vc(s, k);
+  if (q < n && p[q] == ';') {
+    const std::size_t pe = find_top_level_comma(s, q);
+    std::size_t pend = pe;  // params end, trailing LWS trimmed (p[q] == ';' is not LWS)
+    while (pend > q && is_lws(p[pend - 1])) --pend;
+    out.params = std::string_view(p + q, pend - q);
+    end = pend;
     q = pe;
   }
-  if (q < s.size() && s[q] != ',') return fail(errc::bad_via, q);
-  out.text = s.substr(start, end - start);
+  if (q < n && p[q] != ',') return fail(errc::bad_via, q);
+  out.text = std::string_view(p + start, end - start);
   i = q;
   return {errc::ok, static_cast<std::uint32_t>(q)};
 }
@@ -113,11 +125,11 @@ class via_reader {
   /// Parses the next via-parm into `out`. False at the end of the list or on an error (see status()).
   constexpr bool next(via& out) noexcept {
     if (done_) return false;
-    std::size_t k = detail::skip_lws(s_, pos_);
+    std::size_t k = detail::skip_lws_vc(s_, pos_);
     if (count_ > 0) {
       if (k >= s_.size()) return finish({});
       if (s_[k] != ',') return finish({errc::bad_via, static_cast<std::uint32_t>(k)});
-      k = detail::skip_lws(s_, k + 1);
+      k = detail::skip_lws_vc(s_, k + 1);
     }
     if (k >= s_.size() || s_[k] == ',') return finish({errc::bad_via, static_cast<std::uint32_t>(k)});
     if (parse_result r = detail::parse_via_at(s_, k, out); !r) return finish(r);
