@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -110,10 +111,10 @@ class ip_address {
   friend constexpr bool operator==(const ip_address& a, const ip_address& b) noexcept {
     if (a.family_ != b.family_) return false;
     // Bytes past an IPv4 address are always zero (every constructor keeps them so),
-    // so comparing all 16 is exact for both families, and branch-free.
-    unsigned diff = 0;
-    for (std::size_t i = 0; i < 16; ++i) diff |= static_cast<unsigned>(a.bytes_[i] ^ b.bytes_[i]);
-    return diff == 0;
+    // so comparing all 16 is exact for both families: two 8-byte words.
+    const auto x = std::bit_cast<std::array<std::uint64_t, 2>>(a.bytes_);
+    const auto y = std::bit_cast<std::array<std::uint64_t, 2>>(b.bytes_);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
   }
 
  private:
@@ -204,9 +205,15 @@ constexpr std::to_chars_result ip_address::to_chars(char* first, char* last) con
     char* p = first;
     for (int k = 0; k < 4; ++k) {
       if (k) *p++ = '.';
-      const unsigned v = bytes_[static_cast<std::size_t>(k)];
-      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      unsigned v = bytes_[static_cast<std::size_t>(k)];
+      if (v >= 100) {
+        const unsigned h = v / 100;
+        *p++ = static_cast<char>('0' + h);
+        v -= h * 100;
+        *p++ = static_cast<char>('0' + v / 10);
+      } else if (v >= 10) {
+        *p++ = static_cast<char>('0' + v / 10);
+      }
       *p++ = static_cast<char>('0' + v % 10);
     }
     return {p, std::errc{}};
