@@ -280,18 +280,25 @@ class bucket_index {
     }
   }
 
-  /// find(), returning the accepted entry's reference instead of its position (npos: none; references are below npos).
+  /**
+   * find(), returning the accepted entry's reference instead of its position
+   * (npos: none; references are below npos). The common case, the first tag
+   * match of the home bucket accepted, is straight-line code inlined into
+   * the caller; everything else (more candidates, a miss, overflow buckets)
+   * is out of line, which keeps the caller's loop small enough for the CPU
+   * to hold several lookups in flight.
+   */
   template <class Accept>
   [[nodiscard]] SIPALG_ALWAYS_INLINE std::uint32_t find_ref(std::uint64_t h, Accept&& accept) const noexcept {
     const std::uint8_t t = tag_of(h);
-    for (std::uint32_t b = home(h);; b = next(b)) {
-      const bucket& bk = buckets_[b];
-      for (std::uint32_t m = match(bk, t); m != 0; m &= m - 1) {
-        const std::uint32_t ref = bk.ref[std::countr_zero(m)];
-        if (SIPALG_LIKELY(accept(ref))) return ref;
-      }
-      if (SIPALG_LIKELY(bk.overflow == 0)) return npos;
+    const std::uint32_t b = home(h);
+    const bucket& bk = buckets_[b];
+    const std::uint32_t m = match(bk, t);
+    if (SIPALG_LIKELY(m != 0)) {
+      const std::uint32_t ref = bk.ref[std::countr_zero(m)];
+      if (SIPALG_LIKELY(accept(ref))) return ref;
     }
+    return find_ref_rest(b, t, m & (m - 1), accept);
   }
 
   /// The reference of the first entry of the home bucket with the tag of `h` (a candidate to prefetch), or npos.
@@ -299,6 +306,24 @@ class bucket_index {
     const bucket& bk = buckets_[home(h)];
     const std::uint32_t m = match(bk, tag_of(h));
     return m == 0 ? npos : bk.ref[std::countr_zero(m)];
+  }
+
+  // find_ref() after the first candidate: `m` holds the home bucket's remaining candidates.
+  template <class Accept>
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline))
+#endif
+  std::uint32_t find_ref_rest(std::uint32_t b, std::uint8_t t, std::uint32_t m, Accept& accept) const noexcept {
+    for (;;) {
+      const bucket& bk = buckets_[b];
+      for (; m != 0; m &= m - 1) {
+        const std::uint32_t ref = bk.ref[std::countr_zero(m)];
+        if (accept(ref)) return ref;
+      }
+      if (bk.overflow == 0) return npos;
+      b = next(b);
+      m = match(buckets_[b], t);
+    }
   }
 
   /// Adds {h, ref}. Precondition: count() < size() (the table sizes the index so it never fills).
