@@ -2191,3 +2191,39 @@ TEST_CASE("SDP: a bracketed IPv6 origin (seen in captures) keeps its brackets fo
     CHECK(run(o.out, b).r.status == rewrite_status::unchanged);
   }
 }
+
+TEST_CASE("one rewriter reused across bindings gives what a fresh rewriter gives (address texts are cached)",
+          "[rewriter]") {
+  const std::string msg = with_body(invite_head_in, sdp_in);
+  auto moved = [](std::string t) {  // the same message from a phone at 10.0.0.7
+    for (std::size_t at; (at = t.find("192.168.2.100")) != std::string::npos;) t.replace(at, 13, "10.0.0.7");
+    return t;
+  };
+  const std::string other = with_body(moved(invite_head_in), moved(sdp_in));
+  const binding a = outbound();
+  const binding b = make_binding(direction::outbound, "10.0.0.7:5060", "3.3.3.3:5062");
+  const binding a_in = inbound();
+  rewriter shared;
+  table_mapper map_a{{}, a.outside.address, {}, false, {}};
+  table_mapper map_b{{}, b.outside.address, {}, false, {}};
+  struct step {
+    const std::string* text;
+    const binding* bind;
+    table_mapper* map;
+  };
+  const step steps[] = {{&msg, &a, &map_a},   {&other, &b, &map_b}, {&msg, &a, &map_a},
+                        {&other, &a, &map_a}, {&msg, &b, &map_b},   {&msg, &a_in, &map_a}};
+  for (const step& s : steps) {
+    rewriter fresh;
+    const outcome want = run(fresh, *s.text, *s.bind, *s.map);
+    const outcome got = run(shared, *s.text, *s.bind, *s.map);
+    CHECK(got.r.status == want.r.status);
+    CHECK(got.out == want.out);
+    CHECK(got.exps == want.exps);
+  }
+  // The cases above really rewrite (a cache returning a stale address would show).
+  rewriter fresh;
+  const outcome o = run(fresh, other, b, map_b);
+  INFO(to_string(o.r.status) << " " << error_name(o.r) << "\n" << o.out);
+  CHECK(o.out.find("3.3.3.3:5062") != std::string::npos);
+}

@@ -167,8 +167,13 @@ class basic_rewriter {
     // dotted quad (parse_v4 takes no leading zeros, and an IPv6 host never
     // equals an IPv4 address): text that does not contain it cannot match.
     from_ = from;
-    from_v4_text_ = from.address.is_v4() ? from.address.to_text() : ip_address::text{};
-    text_cache_valid_ = false;
+    // Both texts are kept from one message to the next while the address stays the
+    // same (the public address of a NAT rarely changes): formatting costs ~100 instructions.
+    if (!from_text_valid_ || !(from_text_ip_ == from.address)) {
+      from_v4_text_ = from.address.is_v4() ? from.address.to_text() : ip_address::text{};
+      from_text_ip_ = from.address;
+      from_text_valid_ = true;
+    }
 
     rewrite_result r;
     if (msg_.is_request() && policy_.rewrites(rewrite_request_uri)) {
@@ -691,6 +696,8 @@ class basic_rewriter {
   ip_address text_cache_ip_{};       ///< the address whose text address_text() holds
   ip_address::text text_cache_{};
   bool text_cache_valid_ = false;
+  ip_address from_text_ip_{};  ///< the address whose text from_v4_text_ holds
+  bool from_text_valid_ = false;
   sip::basic_message<MaxHeaders> msg_{};
   known_headers known_{};
   sdp::session_description sdp_{};
