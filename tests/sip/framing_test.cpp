@@ -229,6 +229,19 @@ TEST_CASE("framing: the verdict does not depend on how much has arrived", "[sip]
       req + "Content-Length: 3\r\nl: 4\r\n\r\nabcd",
       "SIP/2.0 999 Bad\r\nl: 0\r\n\r\n",
       std::string(100, 'A') + " sip:a SIP/2.0\r\n\r\n",
+      // A CR as the 64th byte of a line (the limit): LF next makes the line too long, anything
+      // else is a bare CR; until that byte arrives the framer must wait
+      // (fuzz/crashes/sip_framing/line-too-long-then-bare-cr-waits).
+      "OPTIONS sip:" + std::string(43, 'a') + " SIP/2.0\r\x96l: 0\r\n\r\n",
+      "OPTIONS sip:" + std::string(43, 'a') + " SIP/2.0\r\nl: 0\r\n\r\n",
+      req + "Subject: " + std::string(54, 's') + "\rx\r\nl: 0\r\n\r\n",
+      req + "Subject: " + std::string(54, 's') + "\r\nl: 0\r\n\r\n",
+      // A header name longer than the limit that turns out to have no colon / a bad byte: the
+      // verdict is the name's, not line_too_long of the unfinished line.
+      req + std::string(70, 'n') + "\x96 v\r\nl: 0\r\n\r\n",
+      req + std::string(70, 'n') + "\x96: v\r\nl: 0\r\n\r\n",
+      req + std::string(70, 'n') + "\t\x01 v\r\nl: 0\r\n\r\n",
+      req + std::string(70, 'n') + ": v\r\nl: 0\r\n\r\n",
   };
   parse_options o = parse_options::stream();
   o.max_line_length = 64;

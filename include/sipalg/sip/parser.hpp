@@ -355,7 +355,10 @@ template <std::size_t N>
   if (e - p >= opt.max_line_length) return fail(errc::line_too_long, p);
   if (b[e] == '\0') return fail(errc::nul_in_head, e);
   if (b[e] == '\r') {
-    if (e + 1 == n) return unterminated(p, n, opt);
+    // A CR as the last byte received: LF next ends the line (too long or not), anything else
+    // is a bare CR. Only the next byte decides, so wait for it (framing must not report an
+    // error that more bytes would turn into another one).
+    if (e + 1 == n) return fail(errc::unterminated_head, n);
     if (b[e + 1] != '\n') return fail(errc::bare_cr, e);
     next = e + 2;
   } else {
@@ -415,14 +418,18 @@ template <std::size_t N>
           if (f == 0 || f >= n || ne == ns || (b[f] != ' ' && b[f] != '\t')) break;
           p = f;
         }
-        if (p == n) return unterminated(ns, n, opt);
+        // The name runs to the end of what arrived: the next byte decides between a colon (the
+        // line goes on) and a bad name / missing colon here, whatever the line's length: wait.
+        if (p == n) return fail(errc::unterminated_head, n);
         if (ne == ns) return fail(errc::bad_header_name, ns);  // empty name, or a line starting with WSP
         if (b[p] != ':') {
           if (b[p] == '\0') return fail(errc::nul_in_head, p);
           // No colon on this line at all: missing_colon; a non-token byte before the colon: bad name.
           std::size_t k = p;
           while (k < n && b[k] != ':' && b[k] != '\n' && b[k] != '\r') ++k;
-          if (k == n) return unterminated(ns, n, opt);  // the colon may still come
+          // The colon may still come (bad name) or not (missing colon), however long the line
+          // is by then: only a complete line decides (framing must not answer line_too_long first).
+          if (k == n) return fail(errc::unterminated_head, n);
           return fail(b[k] == ':' ? errc::bad_header_name : errc::missing_colon, p);
         }
         id = lookup_header(b + ns, ne - ns);
@@ -447,7 +454,7 @@ template <std::size_t N>
         return fail(errc::nul_in_head, q);
       }
       if (s == '\r') {
-        if (q + 1 == n) return unterminated(ns, n, opt);
+        if (q + 1 == n) return fail(errc::unterminated_head, n);  // as for the start line: the next byte decides
         if (b[q + 1] != '\n') return fail(errc::bare_cr, q);
         next = q + 2;
       } else {
