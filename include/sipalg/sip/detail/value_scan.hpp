@@ -151,6 +151,7 @@ template <class Vec, class Byte>
         return value_simd::bits(value_simd::load(p) == static_cast<unsigned char>(c));
 #else
         (void)p;
+        (void)c;  // used only by the vector path
         return 0u;
 #endif
       },
