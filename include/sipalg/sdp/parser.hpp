@@ -42,6 +42,16 @@
  *   validated and counted in `extra_connections`; multicast is never NATed),
  *   and a second a=rtcp in one media section;
  * - more m= sections or a= lines than the description can hold.
+ *
+ * Implementation (issue 9, instruction counts): lines are found with 16-byte
+ * vector compares (SSE2 through GCC/Clang vector extensions; SWAR or bytes
+ * elsewhere and near the end of the body, never a load past it); the fields of
+ * o=, c= and m= come from one 64-bit mask of their blanks; IPv4 literals, the
+ * nettype/addrtype pair, ports and the attribute names the parser interprets
+ * have inline fast paths, and anything unusual (IPv6, names, multicast
+ * suffixes, long lines, every error) takes the general code, so verdicts,
+ * error codes and offsets are those of the straightforward parser
+ * (tests/sdp/differential_test.cpp compares the two).
  */
 #pragma once
 
@@ -54,6 +64,7 @@
 #include <type_traits>
 
 #include "sipalg/core/ascii.hpp"
+#include "sipalg/core/config.hpp"
 #include "sipalg/core/ip_address.hpp"
 #include "sipalg/core/number.hpp"
 #include "sipalg/sdp/errc.hpp"
@@ -69,7 +80,8 @@ constexpr std::string_view take_field(std::string_view& s) noexcept {
   const char* const e = p + s.size();
   while (p != e && (*p == ' ' || *p == '\t')) ++p;
   const char* const f = p;
-  while (p != e && *p != ' ' && *p != '\t') ++p;
+  // Most field bytes are printable (above ' '): one compare for them.
+  while (p != e && (static_cast<unsigned char>(*p) > ' ' || (*p != ' ' && *p != '\t'))) ++p;
   s = std::string_view(p, static_cast<std::size_t>(e - p));
   return std::string_view(f, static_cast<std::size_t>(p - f));
 }
@@ -88,32 +100,134 @@ constexpr std::string_view take_last_field(std::string_view& s) noexcept {
 /// True for the bytes that end a line's content: LF, CR, NUL.
 constexpr bool is_line_stop(char c) noexcept { return c == '\n' || c == '\r' || c == '\0'; }
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__SSE2__) && !defined(SIPALG_NO_SIMD)
+#define SIPALG_SDP_SIMD16 1
+/// 16-byte vectors (GCC/Clang vector extensions: SSE2 on x86-64, no intrinsics header needed).
+typedef unsigned char sdp_u8x16 __attribute__((vector_size(16)));
+typedef char sdp_i8x16 __attribute__((vector_size(16)));
+/// Bit k set when p[k] is below 0x0E (NUL, LF, CR, HTAB ...). Reads exactly p[0, 16): the caller checks that they are
+/// in bounds.
+SIPALG_ALWAYS_INLINE unsigned control_mask16(const char* p) noexcept {
+  sdp_u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(v < 0x0E)));
+}
+/// Bit k set when p[k] is SP or HTAB. Reads exactly p[0, 16): the caller checks that they are in bounds.
+SIPALG_ALWAYS_INLINE unsigned wsp_mask16(const char* p) noexcept {
+  sdp_u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  const auto m = (v == ' ') | (v == '\t');
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(m)));
+}
+/// Bit k set when p[k] is ':'. Reads exactly p[0, 16): the caller checks that they are in bounds.
+SIPALG_ALWAYS_INLINE unsigned colon_mask16(const char* p) noexcept {
+  sdp_u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(v == ':')));
+}
+#endif
+
 /**
- * Index of the first LF, CR or NUL in `p[i, n)`, or `n`. Reads only inside
- * `[i, n)`: on little-endian targets eight bytes at a time (exact 8-byte
- * loads) while at least eight remain, then byte by byte.
+ * The first byte below 0x0E (NUL, HTAB, LF, CR and other controls) in
+ * [p, e), or `e`. Reads only inside [p, e): with SSE2 16 bytes at a time
+ * (exact 16-byte loads while at least 16 remain), else on little-endian
+ * targets eight at a time (exact 8-byte loads), then byte by byte.
  */
-constexpr std::size_t find_line_stop(const char* p, std::size_t i, std::size_t n) noexcept {
-  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    // The lowest set bit of zero_bytes(v) marks the first zero byte of v exactly
-    // (borrows only produce false marks above a true one).
-    const auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    while (n - i >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (((w - ones * 0x0E) & ~w & highs) != 0) {  // some byte below 0x0E (a stop, or HTAB ...)
-        const std::uint64_t m = zero_bytes(w) | zero_bytes(w ^ (ones * '\n')) | zero_bytes(w ^ (ones * '\r'));
-        if (m != 0) return i + static_cast<std::size_t>(std::countr_zero(m) / 8);
+constexpr const char* find_control(const char* p, const char* const e) noexcept {
+  if (!std::is_constant_evaluated()) {
+#ifdef SIPALG_SDP_SIMD16
+    while (e - p >= 16) {
+      if (const unsigned m = control_mask16(p)) return p + std::countr_zero(m);
+      p += 16;
+    }
+#endif
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr std::uint64_t ones = 0x0101010101010101ull;
+      constexpr std::uint64_t highs = 0x8080808080808080ull;
+      while (e - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        // The lowest set bit marks the first byte below 0x0E exactly (borrows
+        // only produce false marks above a true one).
+        if (const std::uint64_t m = (w - ones * 0x0E) & ~w & highs) return p + std::countr_zero(m) / 8;
+        p += 8;
       }
-      i += 8;
     }
   }
-  for (; i < n; ++i)
-    if (is_line_stop(p[i])) return i;
-  return n;
+  for (; p != e; ++p)
+    if (static_cast<unsigned char>(*p) < 0x0E) return p;
+  return e;
 }
+
+/// The first LF, CR or NUL in [p, e), or `e` (find_control, stepping over HTAB and the other controls).
+constexpr const char* find_stop(const char* p, const char* const e) noexcept {
+  for (;; ++p) {
+    p = find_control(p, e);
+    if (p == e || is_line_stop(*p)) return p;
+  }
+}
+
+/// Index of the first LF, CR or NUL in `p[i, n)`, or `n` (find_stop by index).
+constexpr std::size_t find_line_stop(const char* p, std::size_t i, std::size_t n) noexcept {
+  return static_cast<std::size_t>(find_stop(p + i, p + n) - p);
+}
+
+/**
+ * The SP/HTAB-separated fields of a line value of at most 64 bytes, as two
+ * bit masks: bit k of `ws` is set when byte k is SP or HTAB, bit k of `rest`
+ * when byte k belongs to a field not taken yet. `next()` takes the fields in
+ * order like take_field, from registers.
+ */
+struct field_masks {
+  const char* p = nullptr;  ///< the value
+  std::size_t len = 0;      ///< its length, <= 64
+  std::uint64_t ws = 0;     ///< SP/HTAB bytes
+  std::uint64_t rest = 0;   ///< bytes of the fields not taken yet
+  std::size_t end = 0;      ///< one past the last field taken (0 before the first)
+
+  /**
+   * Builds the masks of [p, e); false when the value is longer than 64 bytes.
+   * `limit` (>= e) is the end of the body: with SSE2 the value's 16-byte
+   * blocks are compared at once when they all lie inside the body (bytes past
+   * e are read and masked off), otherwise byte by byte.
+   */
+  constexpr bool init(const char* b, const char* e, const char* limit) noexcept {
+    p = b;
+    len = static_cast<std::size_t>(e - b);
+    if (len > 64) return false;
+    const std::uint64_t valid = len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1;
+    ws = 0;
+#ifdef SIPALG_SDP_SIMD16
+    if (!std::is_constant_evaluated() && static_cast<std::size_t>(limit - b) >= ((len + 15) & ~std::size_t{15})) {
+      for (std::size_t j = 0; j < len; j += 16) ws |= std::uint64_t{wsp_mask16(b + j)} << j;
+      ws &= valid;
+    } else
+#else
+    (void)limit;
+#endif
+    {
+      for (std::size_t k = 0; k < len; ++k)
+        if (b[k] == ' ' || b[k] == '\t') ws |= std::uint64_t{1} << k;
+    }
+    rest = ~ws & valid;
+    end = 0;
+    return true;
+  }
+
+  /// The next field; empty (at the value's end) when none is left.
+  constexpr std::string_view next() noexcept {
+    if (rest == 0) return std::string_view(p + len, 0);
+    const auto b = static_cast<std::size_t>(std::countr_zero(rest));
+    const std::uint64_t t = ws >> b;
+    end = t != 0 ? b + static_cast<std::size_t>(std::countr_zero(t)) : len;
+    rest = end >= 64 ? 0 : rest & (~std::uint64_t{0} << end);
+    return std::string_view(p + b, end - b);
+  }
+  /// True when a further field follows the ones taken.
+  [[nodiscard]] constexpr bool more() const noexcept { return rest != 0; }
+  /// Where the next field starts (only when more()).
+  [[nodiscard]] constexpr const char* next_start() const noexcept { return p + std::countr_zero(rest); }
+};
 
 /// Host name characters we accept for an FQDN (RFC 8866 `FQDN`, plus "_" seen in the wild).
 constexpr bool is_host_char(char c) noexcept { return ascii::is_alnum(c) || c == '-' || c == '.' || c == '_'; }
@@ -138,10 +252,16 @@ constexpr bool is_proto(std::string_view s) noexcept {
  * success or the field that is wrong.
  */
 constexpr const char* parse_types(std::string_view nettype, std::string_view addrtype, net_address& out) noexcept {
-  if (!ascii::iequals(nettype, "IN")) return nettype.data();
-  if (ascii::iequals(addrtype, "IP4")) {
+  // Case-insensitive "IN" and "IP4"/"IP6" without iequals: (c | 0x20) == 'i' holds
+  // exactly for 'i' and 'I' (likewise for 'n', 'p'); the digits compare exactly.
+  const auto lower_is = [](char c, char l) {
+    return (static_cast<unsigned char>(c) | 0x20u) == static_cast<unsigned char>(l);
+  };
+  if (nettype.size() != 2 || !lower_is(nettype[0], 'i') || !lower_is(nettype[1], 'n')) return nettype.data();
+  if (addrtype.size() != 3 || !lower_is(addrtype[0], 'i') || !lower_is(addrtype[1], 'p')) return addrtype.data();
+  if (addrtype[2] == '4') {
     out.type = address_type::ip4;
-  } else if (ascii::iequals(addrtype, "IP6")) {
+  } else if (addrtype[2] == '6') {
     out.type = address_type::ip6;
   } else {
     return addrtype.data();
@@ -149,6 +269,41 @@ constexpr const char* parse_types(std::string_view nettype, std::string_view add
   out.nettype = nettype;
   out.addrtype = addrtype;
   return nullptr;
+}
+
+/**
+ * Parses a dotted-quad IPv4 literal at the start of [p, e): exactly the
+ * language of `ip_address::parse_v4` (four decimal octets 0..255, 1-3 digits,
+ * no leading zero), ending at `e` or at a byte that is neither a digit nor a
+ * dot. Returns one past the quad, or nullptr when [p, e) does not start with
+ * one (or a fifth digit / dot follows it: the caller then sees that the
+ * literal does not end where it should). Reads only inside [p, e).
+ */
+constexpr const char* parse_quad_prefix(const char* p, const char* e, std::uint8_t (&out)[4]) noexcept {
+  const auto digit = [](char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)) - '0'; };
+  for (int k = 0; k < 4; ++k) {
+    if (p == e) return nullptr;
+    unsigned v = digit(*p);
+    if (v > 9) return nullptr;
+    ++p;
+    unsigned d;
+    if (p != e && (d = digit(*p)) <= 9) {
+      if (v == 0) return nullptr;  // a leading zero
+      v = v * 10 + d;
+      ++p;
+      if (p != e && (d = digit(*p)) <= 9) {
+        v = v * 10 + d;
+        ++p;
+        if (v > 255 || (p != e && digit(*p) <= 9)) return nullptr;  // too large, or a fourth digit
+      }
+    }
+    out[k] = static_cast<std::uint8_t>(v);
+    if (k < 3) {
+      if (p == e || *p != '.') return nullptr;
+      ++p;
+    }
+  }
+  return p;
 }
 
 /// Validates `host` (no suffix) for `out.type` and stores it in `out`. True on success.
@@ -185,14 +340,85 @@ constexpr bool parse_host(std::string_view host, net_address& out) noexcept {
   return true;
 }
 
+#ifdef SIPALG_SDP_SIMD16
+/**
+ * `parse_quad_prefix` for a whole string of at most 15 bytes whose 16-byte
+ * block lies inside the body (the byte past it is read and masked off): the
+ * digits and dots are found with one vector compare each, then the four
+ * octets are read at the dot positions. True, with `out` set, when `s` is
+ * exactly a dotted quad of the `ip_address::parse_v4` grammar.
+ */
+SIPALG_ALWAYS_INLINE bool parse_quad16(const char* p, std::size_t len, std::uint8_t (&out)[4]) noexcept {
+  sdp_u8x16 v;
+  __builtin_memcpy(&v, p, 16);
+  const sdp_u8x16 d = v - static_cast<unsigned char>('0');
+  const unsigned valid = (1u << len) - 1;
+  const unsigned digits =
+      static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(d <= 9))) & valid;
+  const unsigned dots =
+      static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(v == '.'))) & valid;
+  if ((digits | dots) != valid) return false;  // some other byte
+  // Exactly three dots.
+  const unsigned dots2 = dots & (dots - 1), dots3 = dots2 & (dots2 - 1);
+  if (dots3 == 0 || (dots3 & (dots3 - 1)) != 0) return false;
+  const auto octet = [p](std::size_t b, std::size_t e, std::uint8_t& o) {
+    const std::size_t n = e - b;  // wraps to huge when e < b (cannot happen: dots ascend)
+    if (n - 1 > 2) return false;  // 1 to 3 digits
+    unsigned x = static_cast<unsigned char>(p[b]) - '0';
+    if (n > 1) {
+      if (x == 0) return false;  // a leading zero
+      x = x * 10 + (static_cast<unsigned char>(p[b + 1]) - '0');
+      if (n == 3) x = x * 10 + (static_cast<unsigned char>(p[b + 2]) - '0');
+      if (x > 255) return false;
+    }
+    o = static_cast<std::uint8_t>(x);
+    return true;
+  };
+  const auto a = static_cast<std::size_t>(std::countr_zero(dots));
+  const auto b = static_cast<std::size_t>(std::countr_zero(dots2));
+  const auto c = static_cast<std::size_t>(std::countr_zero(dots3));
+  return octet(0, a, out[0]) && octet(a + 1, b, out[1]) && octet(b + 1, c, out[2]) && octet(c + 1, len, out[3]);
+}
+#endif
+
+/// True, with `out` set, when `s` is exactly an IPv4 dotted quad (`ip_address::parse_v4`). `limit`: the body end.
+constexpr bool parse_quad(std::string_view s, const char* limit, std::uint8_t (&out)[4]) noexcept {
+#ifdef SIPALG_SDP_SIMD16
+  if (!std::is_constant_evaluated() && s.size() <= 15 && limit - s.data() >= 16)
+    return parse_quad16(s.data(), s.size(), out);
+#else
+  (void)limit;
+#endif
+  return !s.empty() && parse_quad_prefix(s.data(), s.data() + s.size(), out) == s.data() + s.size();
+}
+
+/// `parse_host` with the common case (an IPv4 literal under IP4) inline first; same result. `limit`: the body end.
+constexpr bool parse_host_fast(std::string_view host, net_address& out, const char* limit) noexcept {
+  std::uint8_t q[4];
+  if (out.type == address_type::ip4 && parse_quad(host, limit, q)) {
+    out.address = host;
+    out.ip = ip_address::v4(q[0], q[1], q[2], q[3]);
+    return true;
+  }
+  return parse_host(host, out);  // IPv6, names, and every error
+}
+
 /**
  * Parses a `connection-address` (RFC 8866 5.7): the host, then for IP4 an
  * optional "/ttl[/count]", for IP6 an optional "/count". Returns nullptr on
- * success or the position of the bad part.
+ * success or the position of the bad part. `limit` is the end of the body.
  */
 constexpr const char* parse_connection_address(std::string_view text, net_address& out,
-                                               std::optional<std::uint8_t>& ttl,
-                                               std::optional<std::uint32_t>& count) noexcept {
+                                               std::optional<std::uint8_t>& ttl, std::optional<std::uint32_t>& count,
+                                               const char* limit) noexcept {
+  // The common case: an IPv4 literal without a multicast suffix. Anything
+  // else (a suffix, a name, an error) takes the general path below.
+  std::uint8_t q[4];
+  if (out.type == address_type::ip4 && parse_quad(text, limit, q)) {
+    out.address = text;
+    out.ip = ip_address::v4(q[0], q[1], q[2], q[3]);
+    return nullptr;
+  }
   const std::size_t slash = text.find('/');
   if (!parse_host(text.substr(0, slash), out)) return text.data();
   if (slash == std::string_view::npos) return nullptr;
@@ -218,17 +444,18 @@ constexpr const char* parse_connection_address(std::string_view text, net_addres
 }
 
 /// o= value. Returns nullptr or the failing position (`value.data()` when fields are missing).
-constexpr const char* parse_origin(std::string_view value, origin_field& o) noexcept {
+/// `limit` is the end of the body (see field_masks).
+constexpr const char* parse_origin(std::string_view value, origin_field& o, const char* limit) noexcept {
   // The common case, exactly six fields, in one forward pass; a username with
   // spaces (or missing fields) takes the last five fields from the end instead.
-  std::string_view fwd = value;
-  std::string_view user = take_field(fwd);
-  std::string_view id = take_field(fwd);
-  std::string_view version = take_field(fwd);
-  std::string_view nettype = take_field(fwd);
-  std::string_view addrtype = take_field(fwd);
-  std::string_view address = take_field(fwd);
-  if (address.empty() || !take_field(fwd).empty()) {
+  field_masks f;
+  std::string_view user, id, version, nettype, addrtype, address;
+  bool forward = false;
+  if (f.init(value.data(), value.data() + value.size(), limit)) {
+    user = f.next(), id = f.next(), version = f.next(), nettype = f.next(), addrtype = f.next(), address = f.next();
+    forward = !address.empty() && !f.more();
+  }
+  if (!forward) {
     std::string_view rest = value;
     address = take_last_field(rest);
     addrtype = take_last_field(rest);
@@ -239,23 +466,29 @@ constexpr const char* parse_origin(std::string_view value, origin_field& o) noex
   }
   if (user.empty() || id.empty()) return value.data();
   if (const char* bad = parse_types(nettype, addrtype, o)) return bad;
-  if (!parse_host(address, o)) return address.data();
+  if (!parse_host_fast(address, o, limit)) return address.data();
   o.username = user;
   o.sess_id = id;
   o.sess_version = version;
   return nullptr;
 }
 
-/// c= value. Returns nullptr or the failing position.
-constexpr const char* parse_connection(std::string_view value, connection_field& c) noexcept {
-  std::string_view rest = value;
-  const std::string_view nettype = take_field(rest);
-  const std::string_view addrtype = take_field(rest);
-  const std::string_view address = take_field(rest);
-  if (address.empty()) return value.data();
-  if (!ascii::trim_wsp(rest).empty()) return ascii::trim_wsp(rest).data();
+/// c= value. Returns nullptr or the failing position. `limit` is the end of the body (see field_masks).
+constexpr const char* parse_connection(std::string_view value, connection_field& c, const char* limit) noexcept {
+  std::string_view nettype, addrtype, address;
+  field_masks f;
+  if (f.init(value.data(), value.data() + value.size(), limit)) {
+    nettype = f.next(), addrtype = f.next(), address = f.next();
+    if (address.empty()) return value.data();
+    if (f.more()) return f.next_start();  // a fourth field
+  } else {
+    std::string_view rest = value;
+    nettype = take_field(rest), addrtype = take_field(rest), address = take_field(rest);
+    if (address.empty()) return value.data();
+    if (!ascii::trim_wsp(rest).empty()) return ascii::trim_wsp(rest).data();
+  }
   if (const char* bad = parse_types(nettype, addrtype, c)) return bad;
-  return parse_connection_address(address, c, c.ttl, c.count);
+  return parse_connection_address(address, c, c.ttl, c.count, limit);
 }
 
 /// True when `c` is an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) multicast literal.
@@ -264,25 +497,48 @@ constexpr bool is_multicast(const net_address& c) noexcept {
   return c.ip->is_v4() ? (c.ip->bytes()[0] & 0xF0) == 0xE0 : c.ip->bytes()[0] == 0xFF;
 }
 
+/// `parse_port` with the common case (1 to 5 digits) inline; same result.
+constexpr std::optional<std::uint16_t> parse_port_fast(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 5) return parse_port(s);  // leading zeros may make a longer port valid
+  std::uint32_t v = 0;
+  for (char c : s) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(c)) - '0';
+    if (d > 9) return std::nullopt;
+    v = v * 10 + d;
+  }
+  if (v > 0xFFFF) return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
 /// m= value. Returns {ok} or the error and its position.
 struct field_error {
   errc ec = errc::ok;
   const char* at = nullptr;
 };
 
-constexpr field_error parse_media(std::string_view value, media_description& m) noexcept {
-  std::string_view rest = value;
-  const std::string_view media = take_field(rest);
-  const std::string_view port_field = take_field(rest);
-  const std::string_view proto = take_field(rest);
+/// `limit` is the end of the body (see field_masks).
+constexpr field_error parse_media(std::string_view value, media_description& m, const char* limit) noexcept {
+  std::string_view media, port_field, proto, rest;
+  field_masks f;
+  if (f.init(value.data(), value.data() + value.size(), limit)) {
+    media = f.next(), port_field = f.next(), proto = f.next();
+    rest = std::string_view(f.p + f.end, f.len - f.end);
+  } else {
+    rest = value;  // a long format list
+    media = take_field(rest), port_field = take_field(rest), proto = take_field(rest);
+  }
   if (proto.empty()) return {errc::bad_media, value.data()};
   if (!ascii::is_token(media)) return {errc::bad_media, media.data()};
-  const std::size_t slash = port_field.find('/');
-  const std::string_view port_text = port_field.substr(0, slash);
-  const auto port = parse_port(port_text);
+  // The first '/' of the port field (a byte loop: the field is a few digits).
+  const char* const pf = port_field.data();
+  const char* const pe = pf + port_field.size();
+  const char* slash = pf;
+  while (slash != pe && *slash != '/') ++slash;
+  const std::string_view port_text(pf, static_cast<std::size_t>(slash - pf));
+  const auto port = parse_port_fast(port_text);
   if (!port) return {errc::bad_port, port_field.data()};
-  if (slash != std::string_view::npos) {
-    const std::string_view count_text = port_field.substr(slash + 1);
+  if (slash != pe) {
+    const std::string_view count_text(slash + 1, static_cast<std::size_t>(pe - slash - 1));
     const auto count = parse_decimal<std::uint16_t>(count_text);
     if (!count || *count == 0) return {errc::bad_media, count_text.data()};
     m.port_count_text = count_text;
@@ -298,12 +554,13 @@ constexpr field_error parse_media(std::string_view value, media_description& m) 
   return {};
 }
 
-/// a=rtcp value (after "rtcp:"). Returns {ok} or the error and its position.
-constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_attribute& r) noexcept {
+/// a=rtcp value (after "rtcp:"). Returns {ok} or the error and its position. `limit`: the body end.
+constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_attribute& r,
+                                 const char* limit) noexcept {
   std::string_view rest = value;
   const std::string_view port_text = take_field(rest);
   if (port_text.empty()) return {errc::bad_rtcp, line};
-  const auto port = parse_port(port_text);
+  const auto port = parse_port_fast(port_text);
   if (!port) return {errc::bad_port, port_text.data()};
   r.port_text = port_text;
   r.port = *port;
@@ -316,37 +573,98 @@ constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_
   if (const char* bad = parse_types(nettype, addrtype, r)) return {errc::bad_rtcp, bad};
   std::optional<std::uint8_t> ttl;
   std::optional<std::uint32_t> count;
-  if (const char* bad = parse_connection_address(address, r, ttl, count)) return {errc::bad_rtcp, bad};
+  if (const char* bad = parse_connection_address(address, r, ttl, count, limit)) return {errc::bad_rtcp, bad};
   return {};
 }
 
-/// Recognises an a= name.
+/// Case-insensitive ASCII equality of `s` with the lowercase literal `lit` (same as ascii::iequals there).
+template <std::size_t N>
+constexpr bool equals_lower(std::string_view s, const char (&lit)[N]) noexcept {
+  if (s.size() != N - 1) return false;
+  for (std::size_t k = 0; k + 1 < N; ++k)
+    if (ascii::to_lower(s[k]) != lit[k]) return false;
+  return true;
+}
+
+/**
+ * Case-insensitive equality of `s` (N - 1 bytes, all readable) with the
+ * lowercase literal `lit` made of letters and '-' only, by whole words:
+ * (c | 0x20) == l holds exactly for c == l and its uppercase letter, and for
+ * '-' (0x2D) also for CR (0x0D), which never occurs inside a line (it ends
+ * one or is an error). So this equals ascii::iequals(s, lit) on line text.
+ */
+template <std::size_t N>
+constexpr bool name_is(std::string_view s, const char (&lit)[N]) noexcept {
+  static_assert(N - 1 == 4 || N - 1 == 8, "4- or 8-byte names");
+  if (std::is_constant_evaluated()) return equals_lower(s, lit);
+  using word = std::conditional_t<N - 1 == 4, std::uint32_t, std::uint64_t>;
+  word w, l;
+  std::memcpy(&w, s.data(), N - 1);
+  std::memcpy(&l, lit, N - 1);
+  return (w | static_cast<word>(0x2020202020202020ull)) == l;
+}
+
+/**
+ * Recognises an a= name. Only the names the parser interprets are compared,
+ * and only after their length (and for the long ones their first letter)
+ * match, so the common names (rtpmap, fmtp, ptime ...) cost a switch and a
+ * compare or two.
+ */
 constexpr attribute_kind classify_attribute(std::string_view name, std::optional<media_direction>& dir) noexcept {
   switch (name.size()) {
     case 4:
-      if (ascii::iequals(name, "rtcp")) return attribute_kind::rtcp;
+      if (name_is(name, "rtcp")) return attribute_kind::rtcp;
       break;
-    case 8: {
-      constexpr std::string_view names[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
-      for (std::size_t k = 0; k < 4; ++k) {
-        if (ascii::iequals(name, names[k])) {
-          dir = static_cast<media_direction>(k);
-          return attribute_kind::direction;
-        }
+    case 8:
+      if (name_is(name, "sendrecv")) {
+        dir = media_direction::sendrecv;
+      } else if (name_is(name, "sendonly")) {
+        dir = media_direction::sendonly;
+      } else if (name_is(name, "recvonly")) {
+        dir = media_direction::recvonly;
+      } else if (name_is(name, "inactive")) {
+        dir = media_direction::inactive;
+      } else if (name_is(name, "rtcp-mux")) {
+        return attribute_kind::rtcp_mux;
+      } else {
+        break;
       }
-      if (ascii::iequals(name, "rtcp-mux")) return attribute_kind::rtcp_mux;
-      break;
-    }
+      return attribute_kind::direction;
     case 9:
-      if (ascii::iequals(name, "candidate")) return attribute_kind::candidate;
+      if (ascii::to_lower(name[0]) == 'c' && equals_lower(name, "candidate")) return attribute_kind::candidate;
       break;
     case 17:
-      if (ascii::iequals(name, "remote-candidates")) return attribute_kind::remote_candidates;
+      if (ascii::to_lower(name[0]) == 'r' && equals_lower(name, "remote-candidates"))
+        return attribute_kind::remote_candidates;
       break;
     default:
       break;
   }
   return attribute_kind::other;
+}
+
+/**
+ * The first ':' in [p, e), or `e`. `limit` (>= e) is the end of the body:
+ * with SSE2 the first 16 bytes are tested at once when [p, p + 16) lies
+ * inside the body (bytes past `e` but before `limit` are read and ignored).
+ */
+constexpr const char* find_colon(const char* p, const char* e, const char* limit) noexcept {
+#ifdef SIPALG_SDP_SIMD16
+  if (!std::is_constant_evaluated() && limit - p >= 16) {
+    if (const unsigned m = colon_mask16(p)) {
+      // The first ':' of the window; when it lies past e, the line has none
+      // (one inside [p, e) would come before it).
+      const char* const c = p + std::countr_zero(m);
+      return c < e ? c : e;
+    }
+    if (e - p <= 16) return e;
+    p += 16;
+  }
+#else
+  (void)limit;
+#endif
+  while (p != e && *p != ':') ++p;
+  return p;
 }
 
 }  // namespace detail
@@ -384,50 +702,92 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
 
   if (body.size() >= 0xFFFFFFFFu) return fail(errc::too_large, 0);
 
-  const std::size_t n = body.size();
-  std::size_t pos = 0;
-  std::size_t after_version = 0;  // where o= should have been
-  bool seen_version = false, seen_origin = false;
+  const char* p = body.data();
+  const char* const limit = p + body.size();  // the body end: nothing at or past it is read
+  const char* after_version = p;              // where o= should have been
+  bool seen_origin = false;
   media_description* cur = nullptr;
 
-  while (pos < n) {
-    // One line: [start, end) is its content, pos moves past its line end.
-    const std::size_t start = pos;
-    const std::size_t i = detail::find_line_stop(body.data(), pos, n);
-    const std::size_t end = i;
-    if (i == n) {
-      pos = n;
-    } else if (body[i] == '\n') {
-      pos = i + 1;
-    } else if (body[i] == '\r' && (i + 1 == n || body[i + 1] == '\n')) {
-      pos = i + 1 == n ? n : i + 2;
-    } else {
-      return fail(errc::bad_character, i);  // NUL, or CR inside a line
+  bool seen_version = false;
+  while (p != limit) {
+    // One line: [lp, lp + len) is its content without the line end and
+    // trailing SP/HTAB; p moves past its line end.
+    const char* const lp = p;
+    // The first control byte (below 0x0E) ends the line when it is a line end;
+    // HTAB and other controls inside the line are stepped over.
+    const char* stop = detail::find_control(p, limit);
+    for (;;) {
+      if (stop == limit) {
+        p = limit;
+        break;
+      }
+      if (*stop == '\r') {
+        if (stop + 1 == limit) {
+          p = limit;
+          break;
+        }
+        if (stop[1] != '\n') return fail(errc::bad_character, at(stop));  // a CR inside a line
+        p = stop + 2;
+        break;
+      }
+      if (*stop == '\n') {
+        p = stop + 1;
+        break;
+      }
+      if (*stop == '\0') return fail(errc::bad_character, at(stop));
+      stop = detail::find_control(stop + 1, limit);
     }
+    const char* le = stop;
+    // Trailing SP/HTAB: one compare for the common last byte (printable, above ' ').
+    if (le != lp && static_cast<unsigned char>(le[-1]) <= ' ')
+      while (le != lp && ascii::is_wsp(le[-1])) --le;
+    if (le == lp) continue;  // blank line
+    const auto len = static_cast<std::size_t>(le - lp);
+    if (len < 2 || lp[1] != '=' || static_cast<unsigned>(static_cast<unsigned char>(lp[0]) - 'a') > 'z' - 'a')
+      return fail(errc::bad_line, at(lp));
+    const std::string_view line(lp, len);  // in bounds: inside [body.data(), limit)
+    const std::string_view value(lp + 2, len - 2);
 
-    std::size_t len = end - start;
-    while (len > 0 && ascii::is_wsp(body[start + len - 1])) --len;
-    if (len == 0) continue;  // blank line
-    const std::string_view line(body.data() + start, len);  // in bounds: start + len <= end <= n
-    if (len < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') return fail(errc::bad_line, start);
-    const std::string_view value(line.data() + 2, len - 2);
-
-    if (!seen_version) {
-      if (line[0] != 'v') return fail(errc::missing_version, start);
-      if (value != "0") return fail(errc::bad_version, start + 2);
+    if (!seen_version) [[unlikely]] {  // v=0 first (RFC 8866 5.1)
+      if (lp[0] != 'v') return fail(errc::missing_version, at(lp));
+      if (value != "0") return fail(errc::bad_version, at(lp) + 2);
       out.version = value;
       seen_version = true;
-      after_version = pos;
+      after_version = p;
       continue;
     }
 
-    switch (line[0]) {
+    switch (lp[0]) {
+      case 'a': {
+        if (out.attributes.full()) return fail(errc::too_many_attributes, at(lp));
+        const char* const ve = lp + len;
+        const char* const colon = detail::find_colon(lp + 2, ve, limit);
+        const std::string_view name(lp + 2, static_cast<std::size_t>(colon - (lp + 2)));
+        if (name.empty()) return fail(errc::bad_line, at(lp) + 2);
+        const bool has_value = colon != ve;
+        const std::string_view avalue =
+            has_value ? std::string_view(colon + 1, static_cast<std::size_t>(ve - colon - 1)) : std::string_view();
+        std::optional<media_direction> dir;
+        const attribute_kind kind = detail::classify_attribute(name, dir);
+        (void)out.attributes.push_back(attribute{line, name, avalue, has_value, kind});  // not full: checked above
+        if (kind == attribute_kind::rtcp) {
+          rtcp_attribute scratch;
+          rtcp_attribute& r = cur != nullptr ? cur->rtcp : scratch;  // session level: validated only
+          if (r.has_rtcp()) return fail(errc::duplicate_rtcp, at(lp));
+          const auto e = detail::parse_rtcp(avalue, lp, r, limit);
+          if (e.ec != errc::ok) return fail(e.ec, at(e.at));
+          r.line = line;
+        } else if (dir) {
+          (cur != nullptr ? cur->direction : out.direction) = dir;  // the last one wins
+        }
+        break;
+      }
       case 'v':
-        return fail(errc::duplicate_line, start);
+        return fail(errc::duplicate_line, at(lp));
       case 'o': {
-        if (cur != nullptr) return fail(errc::misplaced_line, start);
-        if (seen_origin) return fail(errc::duplicate_line, start);
-        if (const char* bad = detail::parse_origin(value, out.origin)) return fail(errc::bad_origin, at(bad));
+        if (cur != nullptr) return fail(errc::misplaced_line, at(lp));
+        if (seen_origin) return fail(errc::duplicate_line, at(lp));
+        if (const char* bad = detail::parse_origin(value, out.origin, limit)) return fail(errc::bad_origin, at(bad));
         out.origin.line = line;
         seen_origin = true;
         break;
@@ -440,56 +800,29 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
         if (c.present()) {
           // Only layered multicast may repeat c=, and only in a media section.
           connection_field extra;
-          if (const char* bad = detail::parse_connection(value, extra)) return fail(errc::bad_connection, at(bad));
+          if (const char* bad = detail::parse_connection(value, extra, limit))
+            return fail(errc::bad_connection, at(bad));
           if (cur == nullptr || !detail::is_multicast(c) || !detail::is_multicast(extra) ||
               cur->extra_connections == 0xFF)
-            return fail(errc::duplicate_connection, start);
+            return fail(errc::duplicate_connection, at(lp));
           ++cur->extra_connections;
           break;
         }
-        if (const char* bad = detail::parse_connection(value, c)) return fail(errc::bad_connection, at(bad));
+        if (const char* bad = detail::parse_connection(value, c, limit)) return fail(errc::bad_connection, at(bad));
         c.line = line;
         break;
       }
       case 'm': {
+        // The attribute ranges are closed here and at the end, not after every a= line.
+        const auto na = static_cast<std::uint16_t>(out.attributes.size());
+        (cur != nullptr ? cur->attr_end : out.session_attr_end) = na;
         media_description* m = out.media.emplace_back();
-        if (m == nullptr) return fail(errc::too_many_media, start);
-        const auto r = detail::parse_media(value, *m);
+        if (m == nullptr) return fail(errc::too_many_media, at(lp));
+        const auto r = detail::parse_media(value, *m, limit);
         if (r.ec != errc::ok) return fail(r.ec, at(r.at));
         m->line = line;
-        m->attr_begin = m->attr_end = static_cast<std::uint16_t>(out.attributes.size());
+        m->attr_begin = m->attr_end = na;
         cur = m;
-        break;
-      }
-      case 'a': {
-        attribute* a = out.attributes.emplace_back();
-        if (a == nullptr) return fail(errc::too_many_attributes, start);
-        std::size_t colon = 0;  // a byte loop: names are short, cheaper than a memchr call
-        while (colon < value.size() && value[colon] != ':') ++colon;
-        a->line = line;
-        a->name = std::string_view(value.data(), colon);
-        if (colon != value.size()) {
-          a->value = std::string_view(value.data() + colon + 1, value.size() - colon - 1);
-          a->has_value = true;
-        }
-        if (a->name.empty()) return fail(errc::bad_line, start + 2);
-        std::optional<media_direction> dir;
-        a->kind = detail::classify_attribute(a->name, dir);
-        if (a->kind == attribute_kind::rtcp) {
-          rtcp_attribute scratch;
-          rtcp_attribute& r = cur != nullptr ? cur->rtcp : scratch;  // session level: validated only
-          if (r.has_rtcp()) return fail(errc::duplicate_rtcp, start);
-          const auto e = detail::parse_rtcp(a->value, line.data(), r);
-          if (e.ec != errc::ok) return fail(e.ec, at(e.at));
-          r.line = line;
-        } else if (dir) {
-          (cur != nullptr ? cur->direction : out.direction) = dir;  // the last one wins
-        }
-        if (cur != nullptr) {
-          cur->attr_end = static_cast<std::uint16_t>(out.attributes.size());
-        } else {
-          out.session_attr_end = static_cast<std::uint16_t>(out.attributes.size());
-        }
         break;
       }
       default:
@@ -498,9 +831,10 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
         break;
     }
   }
-
   if (!seen_version) return fail(errc::empty, 0);
-  if (!seen_origin) return fail(errc::missing_origin, after_version);
+  (cur != nullptr ? cur->attr_end : out.session_attr_end) = static_cast<std::uint16_t>(out.attributes.size());
+
+  if (!seen_origin) return fail(errc::missing_origin, at(after_version));
   return {};
 }
 
