@@ -124,3 +124,14 @@ TEST_CASE("ascii: trim_wsp and trim_lws", "[ascii]") {
   const std::string_view s = "  5060  ";
   CHECK(ascii::trim_wsp(s).data() == s.data() + 2);
 }
+
+TEST_CASE("ascii::hex_digit agrees with hex_value on every byte", "[ascii]") {
+  for (unsigned c = 0; c < 256; ++c) {
+    CAPTURE(c);
+    const int v = sipalg::ascii::hex_value(static_cast<char>(c));
+    const unsigned d = sipalg::ascii::hex_digit(static_cast<char>(c));
+    if (v < 0) CHECK(d > 15);
+    else CHECK(d == static_cast<unsigned>(v));
+  }
+  static_assert(sipalg::ascii::hex_digit('F') == 15 && sipalg::ascii::hex_digit('g') > 15);
+}

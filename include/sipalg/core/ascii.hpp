@@ -24,6 +24,24 @@ namespace sipalg::ascii {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 /// Value of a hex digit, or -1.
+namespace detail {
+/// 0-15 for a hex digit (either case), 0xFF for any other byte.
+inline constexpr auto hex_digit_table = [] {
+  struct table {
+    std::uint8_t v[256];
+  } t{};
+  for (unsigned c = 0; c < 256; ++c)
+    t.v[c] = c >= '0' && c <= '9'   ? static_cast<std::uint8_t>(c - '0')
+             : c >= 'a' && c <= 'f' ? static_cast<std::uint8_t>(c - 'a' + 10)
+             : c >= 'A' && c <= 'F' ? static_cast<std::uint8_t>(c - 'A' + 10)
+                                    : std::uint8_t{0xFF};
+  return t;
+}();
+}  // namespace detail
+/// The value of a hex digit (0-15), or a value above 15 for any other byte: one table load.
+[[nodiscard]] constexpr unsigned hex_digit(char c) noexcept {
+  return detail::hex_digit_table.v[static_cast<unsigned char>(c)];
+}
 [[nodiscard]] constexpr int hex_value(char c) noexcept {
   if (is_digit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

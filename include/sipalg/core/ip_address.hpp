@@ -160,7 +160,11 @@ constexpr std::optional<ip_address> ip_address::parse_v6(std::string_view s) noe
     // A group: 1..4 hex digits, or a trailing dotted quad.
     const std::size_t start = i;
     unsigned v = 0;
-    while (i < s.size() && ascii::is_hex(s[i]) && i - start < 5) v = v * 16 + static_cast<unsigned>(ascii::hex_value(s[i++]));
+    for (; i < s.size() && i - start < 5; ++i) {
+      const unsigned d = ascii::hex_digit(s[i]);
+      if (d > 15) break;
+      v = v * 16 + d;
+    }
     if (i < s.size() && s[i] == '.') {
       if (!parse_quad(s.substr(start), quad)) return std::nullopt;
       has_quad = true;
