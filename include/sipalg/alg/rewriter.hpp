@@ -428,31 +428,31 @@ class basic_rewriter {
 
   /// From and To in one pass: single name-addr values (errors ignored: not ours to judge).
   constexpr void rewrite_from_to_headers(const endpoint& to) noexcept {
-    rewrite_result ignored;
-    for (const sip::header& h : msg_.headers) {
-      if (h.id != sip::header_id::from && h.id != sip::header_id::to) continue;
-      if (cannot_match(h.value.in(msg_text_))) continue;
-      sip::contact_reader list(h.value.in(msg_text_));
-      sip::contact c;
-      while (list.next(c))
-        if (!c.wildcard) (void)rewrite_uri_text(c.address.uri, to, ignored);  // non-strict: cannot fail
-    }
+    for (const sip::header& h : msg_.headers)
+      if (h.id == sip::header_id::from || h.id == sip::header_id::to) rewrite_name_addr_value(h.value.in(msg_text_), to);
   }
 
   /// policy::extra_headers: single name-addr values (or lists of them).
   constexpr bool rewrite_name_addr_headers(sip::header_id id, std::string_view name,
-                                           const endpoint& to, rewrite_result& r) noexcept {
+                                           const endpoint& to, rewrite_result&) noexcept {
     for (const sip::header& h : msg_.headers) {
       if (id != sip::header_id::unknown ? h.id != id
                                         : (h.id != sip::header_id::unknown || !ascii::iequals(h.name.in(msg_text_), name)))
         continue;
-      if (cannot_match(h.value.in(msg_text_))) continue;  // errors in these headers are ignored anyway
-      sip::contact_reader list(h.value.in(msg_text_));
-      sip::contact c;
-      while (list.next(c))
-        if (!c.wildcard && !rewrite_uri_text(c.address.uri, to, r)) return false;
+      rewrite_name_addr_value(h.value.in(msg_text_), to);
     }
     return true;
+  }
+
+  /// The URIs of one name-addr header value (From, To, an extra header). Errors in these
+  /// headers are not ours to judge: the non-strict URI rewrite cannot fail.
+  constexpr void rewrite_name_addr_value(std::string_view value, const endpoint& to) noexcept {
+    if (cannot_match(value)) return;
+    rewrite_result ignored;
+    sip::contact_reader list(value);
+    sip::contact c;
+    while (list.next(c))
+      if (!c.wildcard) (void)rewrite_uri_text(c.address.uri, to, ignored);
   }
 
   /// Protected and already handled headers are never taken from policy::extra_headers, nor one named twice.
