@@ -105,6 +105,10 @@ constexpr bool is_line_stop(char c) noexcept { return c == '\n' || c == '\r' || 
 /// 16-byte vectors (GCC/Clang vector extensions: SSE2 on x86-64, no intrinsics header needed).
 typedef unsigned char sdp_u8x16 __attribute__((vector_size(16)));
 typedef char sdp_i8x16 __attribute__((vector_size(16)));
+/// The lane mask of a vector compare as 16 bits.
+SIPALG_ALWAYS_INLINE unsigned mask16(sdp_u8x16 c) noexcept {
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(c)));
+}
 /// Bit k set when p[k] is below 0x0E (NUL, LF, CR, HTAB ...). Reads exactly p[0, 16): the caller checks that they are
 /// in bounds.
 SIPALG_ALWAYS_INLINE unsigned control_mask16(const char* p) noexcept {
@@ -157,6 +161,33 @@ constexpr const char* find_control(const char* p, const char* const e) noexcept 
   for (; p != e; ++p)
     if (static_cast<unsigned char>(*p) < 0x0E) return p;
   return e;
+}
+
+/**
+ * find_control(p, e) for a body that starts at `begin` (<= p): with SSE2 the
+ * last bytes, fewer than 16, come from the body's last 16-byte block
+ * [e - 16, e) (the mask shifted past the bytes before p) instead of SWAR and
+ * byte steps, when the body has 16 bytes. Reads only inside [begin, e).
+ */
+constexpr const char* find_control_in(const char* p, const char* const e, const char* begin) noexcept {
+#ifdef SIPALG_SDP_SIMD16
+  if (!std::is_constant_evaluated()) {
+    for (;;) {
+      if (e - p >= 16) {
+        if (const unsigned m = control_mask16(p)) return p + std::countr_zero(m);
+        p += 16;
+        continue;
+      }
+      if (e - begin < 16) break;  // a body under 16 bytes: find_control below
+      // 1 to 15 bytes left (or none): the block ending at e, without the lanes before p.
+      const unsigned m = control_mask16(e - 16) >> (16 - (e - p));
+      return m != 0 ? p + std::countr_zero(m) : e;
+    }
+  }
+#else
+  (void)begin;
+#endif
+  return find_control(p, e);
 }
 
 /// The first LF, CR or NUL in [p, e), or `e` (find_control, stepping over HTAB and the other controls).
@@ -491,6 +522,170 @@ constexpr const char* parse_connection(std::string_view value, connection_field&
   return parse_connection_address(address, c, c.ttl, c.count, limit);
 }
 
+#ifdef SIPALG_SDP_SIMD16
+/**
+ * The IPv4 dotted quad that is exactly the `len` (7..15) bytes before `end`,
+ * from one 16-byte load of [end - 16, end): the caller guarantees that these
+ * 16 bytes lie inside the body (the bytes before the literal are read and
+ * ignored). Same language as `ip_address::parse_v4` (four octets 0..255 of 1
+ * to 3 digits, no leading zero). The lane masks give the dots; all four
+ * octets are validated at once (lengths, leading zeros, range), and each
+ * value is read from a stack copy of the digit values.
+ */
+SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::uint8_t (&out)[4]) noexcept {
+  sdp_u8x16 v;
+  __builtin_memcpy(&v, end - 16, 16);
+  const unsigned sh = 16 - len;  // lanes [sh, 16) hold the literal
+  const sdp_u8x16 d = v - static_cast<unsigned char>('0');
+  const auto mask = [sh](auto m) {
+    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(m))) >> sh;
+  };
+  const unsigned digits = mask(d <= 9), dots = mask(v == '.'), zeros = mask(v == '0');
+  if ((digits | dots) != (1u << len) - 1) return false;  // some other byte
+  const unsigned dots2 = dots & (dots - 1), dots3 = dots2 & (dots2 - 1);
+  if (dots3 == 0 || (dots3 & (dots3 - 1)) != 0) return false;  // not exactly three dots
+  const auto a = static_cast<unsigned>(std::countr_zero(dots));
+  const auto b = static_cast<unsigned>(std::countr_zero(dots2));
+  const auto c = static_cast<unsigned>(std::countr_zero(dots3));
+  // Octet lengths 1 to 3: no dot first, last or next to another dot, no four digits in a row; and no '0'
+  // that starts an octet and is followed by a digit.
+  const unsigned empty = dots & ((dots >> 1) | 1 | (1u << (len - 1)));
+  const unsigned four = digits & (digits >> 1) & (digits >> 2) & (digits >> 3);
+  const unsigned lead0 = ((dots << 1) | 1) & zeros & (digits >> 1);
+  if ((empty | four | lead0) != 0) return false;
+  // The digit values (byte - '0'; other bytes are never used) and 16 zero bytes after them: an octet's reads
+  // q[s + 2] stay inside t (s + 2 <= sh + len + 1 = 17).
+  alignas(16) unsigned char t[32];
+  __builtin_memcpy(t, &d, 16);
+  __builtin_memset(t + 16, 0, 16);
+  const unsigned char* const q = t + sh;
+  const auto octet = [q](unsigned s, unsigned n) {
+    const unsigned v1 = q[s], v2 = v1 * 10 + q[s + 1], v3 = v2 * 10 + q[s + 2];
+    return n == 1 ? v1 : n == 2 ? v2 : v3;
+  };
+  const unsigned o0 = octet(0, a), o1 = octet(a + 1, b - a - 1), o2 = octet(b + 1, c - b - 1),
+                 o3 = octet(c + 1, len - c - 1);
+  if ((o0 | o1 | o2 | o3) > 255) return false;
+  out[0] = static_cast<std::uint8_t>(o0);
+  out[1] = static_cast<std::uint8_t>(o1);
+  out[2] = static_cast<std::uint8_t>(o2);
+  out[3] = static_cast<std::uint8_t>(o3);
+  return true;
+}
+
+/**
+ * The address type when the 8 bytes at `q` (all readable) start with "IN IP4 "
+ * or "IN IP6 " (letters in either case, single SP separators), else 0. One
+ * word compare: (c | 0x20) == 'i' holds exactly for 'i' and 'I' (likewise for
+ * 'n', 'p'), and (c | 0x20) == ' ' for SP and NUL, which never occurs inside
+ * a line (it is an error); the digit byte and the byte after the second SP are
+ * not or-ed.
+ */
+SIPALG_ALWAYS_INLINE unsigned in_ip_word(const char* q) noexcept {
+  std::uint64_t w;
+  __builtin_memcpy(&w, q, 8);
+  w = (w | 0x0020002020202020ull) & 0x00FFFFFFFFFFFFFFull;
+  constexpr auto word = [](char t) {
+    const char s[8] = {'i', 'n', ' ', 'i', 'p', t, ' ', 0};
+    std::uint64_t r = 0;
+    for (int k = 7; k >= 0; --k) r = (r << 8) | static_cast<unsigned char>(s[k]);
+    return r;
+  };
+  if (w == word('4')) return 4;
+  if (w == word('6')) return 6;
+  return 0;
+}
+
+/// Bit k set when v[k] is SP or HTAB, for k < len <= 64; [v, v + len rounded up to 16) must lie inside the body.
+SIPALG_ALWAYS_INLINE std::uint64_t wsp_mask64(const char* v, std::size_t len) noexcept {
+  std::uint64_t ws = 0;
+  for (std::size_t j = 0; j < len; j += 16) ws |= std::uint64_t{wsp_mask16(v + j)} << j;
+  return len == 64 ? ws : ws & ((std::uint64_t{1} << len) - 1);
+}
+
+/**
+ * o= fast path: `<user> <id> <version> IN IP4 <dotted quad>` with single SP
+ * or HTAB between the first four fields and single SP in "IN IP4 ", a value
+ * of at most 64 bytes whose 16-byte blocks lie inside the body (`limit`).
+ * Fills `o` exactly as parse_origin would and returns true; false (with `o`
+ * possibly half-written, parse_origin then rewrites it) for anything else.
+ */
+[[gnu::noinline]] inline bool parse_origin_fast(const char* v, std::size_t len, origin_field& o,
+                                                const char* limit) noexcept {
+  if (len > 64 || static_cast<std::size_t>(limit - v) < ((len + 15) & ~std::size_t{15})) return false;
+  const std::uint64_t ws = wsp_mask64(v, len);
+  if ((ws & ((ws << 1) | 1)) != 0) return false;  // a leading blank or a run of blanks
+  std::uint64_t w = ws;
+  const auto b1 = static_cast<std::size_t>(std::countr_zero(w));
+  w &= w - 1;
+  const auto b2 = static_cast<std::size_t>(std::countr_zero(w));
+  w &= w - 1;
+  const auto b3 = static_cast<std::size_t>(std::countr_zero(w));  // 64 when there are fewer blanks
+  w &= w - 1;
+  // The address after "IN IP4 " must be 7 to 15 bytes; then b3 + 7 < 63 and the 8-byte word is in the value.
+  const std::size_t alen = len - b3 - 8;  // wraps to huge when b3 + 8 > len
+  if (alen - 7 > 8) return false;
+  // Exactly two more blanks: the ones of "IN IP4 ".
+  if (w != ((std::uint64_t{1} << (b3 + 3)) | (std::uint64_t{1} << (b3 + 7)))) return false;
+  if (in_ip_word(v + b3 + 1) != 4) return false;
+  std::uint8_t q[4];
+  // [v + len - 16, v + len) starts at or after v: len >= b3 + 15 >= 17.
+  if (!parse_quad_ending(v + len, static_cast<unsigned>(alen), q)) return false;
+  o.username = std::string_view(v, b1);
+  o.sess_id = std::string_view(v + b1 + 1, b2 - b1 - 1);
+  o.sess_version = std::string_view(v + b2 + 1, b3 - b2 - 1);
+  o.nettype = std::string_view(v + b3 + 1, 2);
+  o.addrtype = std::string_view(v + b3 + 4, 3);
+  o.type = address_type::ip4;
+  o.address = std::string_view(v + b3 + 8, alen);
+  o.ip = ip_address::v4(q[0], q[1], q[2], q[3]);
+  return true;
+}
+
+/**
+ * c= fast path: "IN IP4 <dotted quad>" (single SP, see in_ip_word) on a
+ * connection field that has not been filled yet (ttl and count unset). `v`
+ * is the value, which follows "c=" in the body. Fills `c` exactly as
+ * parse_connection would and returns true; false (nothing written) for
+ * anything else.
+ */
+[[gnu::noinline]] inline bool parse_connection_fast(const char* v, std::size_t len, connection_field& c,
+                                                    const net_address* seen) noexcept {
+  const std::size_t alen = len - 7;  // wraps to huge when len < 7
+  if (alen - 7 > 8) return false;    // a 7 to 15 byte address (len >= 14: the 8-byte word is in the value)
+  if (in_ip_word(v) != 4) return false;
+  const char* const a = v + 7;
+  // The same text as the last IPv4 literal parsed in this body (`seen`, null when none: the o= or an
+  // earlier c= address, which phones nearly always repeat) has the same value: compared as two
+  // overlapping words (8 bytes, or 4 for a 7-byte text), all inside both texts.
+  const auto same_text = [a, alen](const char* b) {
+    if (alen >= 8) {
+      std::uint64_t x0, x1, y0, y1;
+      __builtin_memcpy(&x0, a, 8), __builtin_memcpy(&x1, a + alen - 8, 8);
+      __builtin_memcpy(&y0, b, 8), __builtin_memcpy(&y1, b + alen - 8, 8);
+      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    std::uint32_t x0, x1, y0, y1;
+    __builtin_memcpy(&x0, a, 4), __builtin_memcpy(&x1, a + 3, 4);
+    __builtin_memcpy(&y0, b, 4), __builtin_memcpy(&y1, b + 3, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  };
+  if (seen != nullptr && seen->address.size() == alen && same_text(seen->address.data())) {
+    c.ip = seen->ip;
+  } else {
+    std::uint8_t q[4];
+    // [v + len - 16, v + len) starts at or after v - 2 (the 'c' of "c="): len >= 14.
+    if (!parse_quad_ending(v + len, static_cast<unsigned>(alen), q)) return false;
+    c.ip = ip_address::v4(q[0], q[1], q[2], q[3]);
+  }
+  c.nettype = std::string_view(v, 2);
+  c.addrtype = std::string_view(v + 3, 3);
+  c.type = address_type::ip4;
+  c.address = std::string_view(a, alen);
+  return true;
+}
+#endif
+
 /// True when `c` is an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) multicast literal.
 constexpr bool is_multicast(const net_address& c) noexcept {
   if (!c.ip) return false;
@@ -553,6 +748,79 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
   if (m.formats.empty()) m.formats = std::string_view(proto.data() + proto.size(), 0);
   return {};
 }
+
+#ifdef SIPALG_SDP_SIMD16
+/**
+ * m= fast path: `<media> <port> <proto>[ <formats>]` with single SP/HTAB
+ * after media and port, where media is letters and digits, the port 1 to 5
+ * digits (no /count), proto letters, digits and '/', and the three fields lie
+ * in the value's first 32 bytes, which must lie inside the body (`limit`):
+ * two 16-byte loads give the blank and class masks. Fills `m` (a fresh
+ * element: port_count unset) exactly as parse_media would and returns true;
+ * false (nothing written) for anything else, which parse_media then handles.
+ */
+[[gnu::noinline]] inline bool parse_media_fast(const char* v, std::size_t len, media_description& m,
+                                               const char* limit) noexcept {
+  if (limit - v < 32) return false;
+  const auto classes = [](const char* b, unsigned& ws, unsigned& alnum, unsigned& digit, unsigned& slash) {
+    sdp_u8x16 x;
+    __builtin_memcpy(&x, b, 16);
+    const auto mask = [](auto c) {
+      return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(c)));
+    };
+    ws = mask((x == ' ') | (x == '\t'));
+    // (c | 0x20) is a lowercase letter exactly for the ASCII letters.
+    const unsigned alpha = mask(static_cast<sdp_u8x16>((x | 0x20) - 'a') <= 25);
+    digit = mask(static_cast<sdp_u8x16>(x - '0') <= 9);
+    alnum = alpha | digit;
+    slash = mask(x == '/');
+  };
+  unsigned ws0, an0, dg0, sl0, ws1, an1, dg1, sl1;
+  classes(v, ws0, an0, dg0, sl0);
+  classes(v + 16, ws1, an1, dg1, sl1);
+  // Bits for the value's first 32 bytes (bytes past the value are line ends or the next lines: masked off).
+  const std::uint32_t valid = len >= 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << len) - 1;
+  const std::uint32_t ws = (ws0 | (ws1 << 16)) & valid;
+  const std::uint32_t alnum = (an0 | (an1 << 16)) & valid;
+  const std::uint32_t digit = (dg0 | (dg1 << 16)) & valid;
+  const std::uint32_t slash = (sl0 | (sl1 << 16)) & valid;
+  if ((ws & 1) != 0) return false;                              // a leading blank
+  const auto b1 = static_cast<unsigned>(std::countr_zero(ws));  // after media (32: none)
+  const std::uint32_t w2 = ws & (ws - 1);
+  const auto b2 = static_cast<unsigned>(std::countr_zero(w2));  // after the port
+  if (b2 >= 32 || b2 - b1 - 2 > 4) return false;                // no port field in reach, or not 1 to 5 bytes
+  const std::uint32_t w3 = w2 & (w2 - 1);
+  // After proto: the next blank, else the value's end when it lies within the 32 bytes.
+  const auto b3 = static_cast<unsigned>(std::countr_zero(w3 | (len < 32 ? std::uint32_t{1} << len : 0)));
+  if (b3 >= 32 || b3 == b2 + 1) return false;  // proto runs past the 32 bytes, or a run of blanks
+  const auto field = [](unsigned b, unsigned e) { return ((std::uint32_t{1} << (e - b)) - 1) << b; };
+  const std::uint32_t media_bits = field(0, b1), port_bits = field(b1 + 1, b2), proto_bits = field(b2 + 1, b3);
+  if ((media_bits & ~alnum) | (port_bits & ~digit) | (proto_bits & ~(alnum | slash))) return false;
+  // The formats start at the first non-blank after proto (the value ends in a non-blank: trimmed).
+  std::size_t fs = b3;
+  if (b3 != len) {
+    const std::uint32_t nb = ~ws & ~std::uint32_t{0} << b3;
+    if (nb == 0) return false;  // blanks up to byte 32
+    fs = static_cast<std::size_t>(std::countr_zero(nb));
+  }
+  // The port: its 1 to 5 digits moved to the top of a word of digit values (zeros below), then
+  // combined pairwise (SWAR). The 8 bytes at the port lie in the first 32 bytes (b1 + 1 <= 24).
+  const unsigned pn = b2 - b1 - 1;
+  std::uint64_t x;
+  __builtin_memcpy(&x, v + b1 + 1, 8);
+  x = (x - 0x3030303030303030ull) << (8 * (8 - pn));
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull;
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
+  x = (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+  if (x > 0xFFFF) return false;  // parse_port rejects it too: parse_media reports it
+  m.media = std::string_view(v, b1);
+  m.port_text = std::string_view(v + b1 + 1, pn);
+  m.port = static_cast<std::uint16_t>(x);
+  m.proto = std::string_view(v + b2 + 1, b3 - b2 - 1);
+  m.formats = std::string_view(v + fs, len - fs);
+  return true;
+}
+#endif
 
 /// a=rtcp value (after "rtcp:"). Returns {ok} or the error and its position. `limit`: the body end.
 constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_attribute& r,
@@ -644,24 +912,33 @@ constexpr attribute_kind classify_attribute(std::string_view name, std::optional
 }
 
 /**
- * The first ':' in [p, e), or `e`. `limit` (>= e) is the end of the body:
- * with SSE2 the first 16 bytes are tested at once when [p, p + 16) lies
- * inside the body (bytes past `e` but before `limit` are read and ignored).
+ * The first ':' in [p, e), or `e`. `limit` (>= e) is the end of the body,
+ * `begin` its start: with SSE2 the first 16 bytes are tested at once when
+ * [p, p + 16) lies inside the body (bytes past `e` but before `limit` are
+ * read and ignored), or else the body's last 16 bytes when it has 16.
  */
-constexpr const char* find_colon(const char* p, const char* e, const char* limit) noexcept {
+constexpr const char* find_colon(const char* p, const char* e, const char* limit, const char* begin) noexcept {
 #ifdef SIPALG_SDP_SIMD16
-  if (!std::is_constant_evaluated() && limit - p >= 16) {
-    if (const unsigned m = colon_mask16(p)) {
-      // The first ':' of the window; when it lies past e, the line has none
-      // (one inside [p, e) would come before it).
-      const char* const c = p + std::countr_zero(m);
+  if (!std::is_constant_evaluated()) {
+    if (limit - p >= 16) {
+      if (const unsigned m = colon_mask16(p)) {
+        // The first ':' of the window; when it lies past e, the line has none
+        // (one inside [p, e) would come before it).
+        const char* const c = p + std::countr_zero(m);
+        return c < e ? c : e;
+      }
+      if (e - p <= 16) return e;
+      p += 16;
+    } else if (limit - begin >= 16) {
+      // Fewer than 16 bytes left in the body: its last 16-byte block, without the lanes before p.
+      const unsigned m = colon_mask16(limit - 16) >> (16 - (limit - p));
+      const char* const c = m != 0 ? p + std::countr_zero(m) : e;
       return c < e ? c : e;
     }
-    if (e - p <= 16) return e;
-    p += 16;
   }
 #else
   (void)limit;
+  (void)begin;
 #endif
   while (p != e && *p != ':') ++p;
   return p;
@@ -689,9 +966,17 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
                                                basic_session_description<MaxMedia, MaxAttrs>& out) noexcept {
   out.body = body;
   out.version = {};
-  out.origin = {};
+  // out.origin is not reset: every field of it is set by the o= line, and a body without one is an error.
   out.session_name = {};
-  out.connection = {};
+  // Field by field: `out.connection = {}` builds a zeroed temporary and copies it.
+  out.connection.nettype = {};
+  out.connection.addrtype = {};
+  out.connection.address = {};
+  out.connection.type = address_type::ip4;
+  out.connection.ip.reset();
+  out.connection.line = {};
+  out.connection.ttl.reset();
+  out.connection.count.reset();
   out.direction.reset();
   out.session_attr_end = 0;
   out.media.clear();
@@ -707,6 +992,9 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
   const char* after_version = p;              // where o= should have been
   bool seen_origin = false;
   media_description* cur = nullptr;
+  // The last o=/c= address of this body that is an IPv4 literal (null when none yet): a c= line with the
+  // same text reuses its value (parse_connection_fast).
+  [[maybe_unused]] const net_address* seen_v4 = nullptr;
 
   bool seen_version = false;
   while (p != limit) {
@@ -715,27 +1003,32 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
     const char* const lp = p;
     // The first control byte (below 0x0E) ends the line when it is a line end;
     // HTAB and other controls inside the line are stepped over.
-    const char* stop = detail::find_control(p, limit);
-    for (;;) {
-      if (stop == limit) {
-        p = limit;
-        break;
-      }
-      if (*stop == '\r') {
-        if (stop + 1 == limit) {
+    const char* stop = detail::find_control_in(p, limit, body.data());
+    // The common line end, CRLF, with one 2-byte compare; anything else below.
+    if (limit - stop >= 2 && stop[0] == '\r' && stop[1] == '\n') {
+      p = stop + 2;
+    } else {
+      for (;;) {
+        if (stop == limit) {
           p = limit;
           break;
         }
-        if (stop[1] != '\n') return fail(errc::bad_character, at(stop));  // a CR inside a line
-        p = stop + 2;
-        break;
+        if (*stop == '\r') {
+          if (stop + 1 == limit) {
+            p = limit;
+            break;
+          }
+          if (stop[1] != '\n') return fail(errc::bad_character, at(stop));  // a CR inside a line
+          p = stop + 2;
+          break;
+        }
+        if (*stop == '\n') {
+          p = stop + 1;
+          break;
+        }
+        if (*stop == '\0') return fail(errc::bad_character, at(stop));
+        stop = detail::find_control_in(stop + 1, limit, body.data());
       }
-      if (*stop == '\n') {
-        p = stop + 1;
-        break;
-      }
-      if (*stop == '\0') return fail(errc::bad_character, at(stop));
-      stop = detail::find_control(stop + 1, limit);
     }
     const char* le = stop;
     // Trailing SP/HTAB: one compare for the common last byte (printable, above ' ').
@@ -761,7 +1054,7 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
       case 'a': {
         if (out.attributes.full()) return fail(errc::too_many_attributes, at(lp));
         const char* const ve = lp + len;
-        const char* const colon = detail::find_colon(lp + 2, ve, limit);
+        const char* const colon = detail::find_colon(lp + 2, ve, limit, body.data());
         const std::string_view name(lp + 2, static_cast<std::size_t>(colon - (lp + 2)));
         if (name.empty()) return fail(errc::bad_line, at(lp) + 2);
         const bool has_value = colon != ve;
@@ -787,9 +1080,13 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
       case 'o': {
         if (cur != nullptr) return fail(errc::misplaced_line, at(lp));
         if (seen_origin) return fail(errc::duplicate_line, at(lp));
-        if (const char* bad = detail::parse_origin(value, out.origin, limit)) return fail(errc::bad_origin, at(bad));
+#ifdef SIPALG_SDP_SIMD16
+        if (std::is_constant_evaluated() || !detail::parse_origin_fast(value.data(), value.size(), out.origin, limit))
+#endif
+          if (const char* bad = detail::parse_origin(value, out.origin, limit)) return fail(errc::bad_origin, at(bad));
         out.origin.line = line;
         seen_origin = true;
+        if (out.origin.ip && out.origin.ip->is_v4()) seen_v4 = &out.origin;
         break;
       }
       case 's':
@@ -808,8 +1105,12 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
           ++cur->extra_connections;
           break;
         }
-        if (const char* bad = detail::parse_connection(value, c, limit)) return fail(errc::bad_connection, at(bad));
+#ifdef SIPALG_SDP_SIMD16
+        if (std::is_constant_evaluated() || !detail::parse_connection_fast(value.data(), value.size(), c, seen_v4))
+#endif
+          if (const char* bad = detail::parse_connection(value, c, limit)) return fail(errc::bad_connection, at(bad));
         c.line = line;
+        if (c.ip && c.ip->is_v4()) seen_v4 = &c;
         break;
       }
       case 'm': {
@@ -818,8 +1119,13 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
         (cur != nullptr ? cur->attr_end : out.session_attr_end) = na;
         media_description* m = out.media.emplace_back();
         if (m == nullptr) return fail(errc::too_many_media, at(lp));
-        const auto r = detail::parse_media(value, *m, limit);
-        if (r.ec != errc::ok) return fail(r.ec, at(r.at));
+#ifdef SIPALG_SDP_SIMD16
+        if (std::is_constant_evaluated() || !detail::parse_media_fast(value.data(), value.size(), *m, limit))
+#endif
+        {
+          const auto r = detail::parse_media(value, *m, limit);
+          if (r.ec != errc::ok) return fail(r.ec, at(r.at));
+        }
         m->line = line;
         m->attr_begin = m->attr_end = na;
         cur = m;
