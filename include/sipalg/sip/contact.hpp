@@ -63,10 +63,11 @@ class contact_reader {
   /// Parses the next contact into `out`. False at the end of the list or on an error (see status()).
   constexpr bool next(contact& out) noexcept {
     if (done_) return false;
-    out = contact{};
+    // `out` is reset on every path (parse_name_addr_at() resets `out.address` itself).
     std::size_t k = detail::skip_lws_vc(s_, pos_);
     if (count_ == 0) {
       if (k < s_.size() && s_[k] == '*') {
+        out = contact{};
         const std::size_t e = detail::skip_lws_vc(s_, k + 1);
         if (e != s_.size()) return finish({errc::bad_name_addr, static_cast<std::uint32_t>(e)});
         out.wildcard = true;
@@ -76,10 +77,13 @@ class contact_reader {
         return true;
       }
     } else {
-      if (k >= s_.size()) return finish({});
-      if (s_[k] != ',') return finish({errc::bad_name_addr, static_cast<std::uint32_t>(k)});
+      if (k >= s_.size() || s_[k] != ',') {
+        out = contact{};
+        return finish(k >= s_.size() ? parse_result{} : parse_result{errc::bad_name_addr, static_cast<std::uint32_t>(k)});
+      }
       k = detail::skip_lws_vc(s_, k + 1);
     }
+    out.wildcard = false;
     if (parse_result r = detail::parse_name_addr_at(s_, k, out.address, true); !r) return finish(r);
     pos_ = k;
     ++count_;

@@ -62,8 +62,8 @@ namespace detail {
 /// `s[b, e)` without leading and trailing LWS (the same view trim_lws() returns).
 [[nodiscard]] SIPALG_ALWAYS_INLINE constexpr std::string_view trim_lws_at(std::string_view s, std::size_t b,
                                                                           std::size_t e) noexcept {
-  while (b < e && is_lws(s[b])) ++b;
-  while (e > b && is_lws(s[e - 1])) --e;
+  while (b < e && has_vc(s[b], vc_lws)) ++b;
+  while (e > b && has_vc(s[e - 1], vc_lws)) --e;
   return std::string_view(s.data() + b, e - b);
 }
 

@@ -14,6 +14,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -152,16 +153,112 @@ SIPALG_ALWAYS_INLINE bool mark_uri_block(uri_marks& m, std::size_t base, unsigne
   return m;
 }
 
-}  // namespace detail
+#ifdef SIPALG_SIP_SIMD16
+/// Where the bad bytes (vc_uri_bad), '@', ':' and '?' of a whole view are: bit j is byte j.
+struct uri_bits {
+  std::uint64_t bad = 0, at = 0, colon = 0, question = 0;
+};
 
 /**
- * Parses `text` (no surrounding LWS) as a URI.
- *
- * @return errc::ok; errc::bad_uri (no `scheme:`, junk after the host, LWS or
- *         control characters, an empty SIP URI); errc::bad_host; errc::bad_port.
- *         `offset` is relative to `text`. On error `out` is partially filled.
+ * uri_bits of a view of 16 to 64 bytes, 16 bytes per load. The blocks are read at 0, 16, ... while a
+ * whole block fits, then once at n - 16: that last load overlaps bytes already classified, whose
+ * bits it sets again at the same positions (each mask is shifted left by the load's offset), so
+ * nothing is read outside [0, n) and no bit is above n - 1.
  */
-[[nodiscard]] constexpr parse_result parse_uri(std::string_view text, uri& out) noexcept {
+SIPALG_ALWAYS_INLINE uri_bits uri_bits_of(const char* p, std::size_t n) noexcept {
+  uri_bits r;
+  auto block = [&](std::size_t k) {
+    const auto v = value_simd::load(p + k);
+    const auto bad = (v <= 0x20) | (v == 0x7F) | (v == '<') | (v == '>') | (v == '"');
+    r.bad |= static_cast<std::uint64_t>(value_simd::bits(bad)) << k;
+    r.at |= static_cast<std::uint64_t>(value_simd::bits(v == '@')) << k;
+    r.colon |= static_cast<std::uint64_t>(value_simd::bits(v == ':')) << k;
+    r.question |= static_cast<std::uint64_t>(value_simd::bits(v == '?')) << k;
+  };
+  std::size_t k = 0;
+  for (; n - k >= 16; k += 16) block(k);
+  if (k < n) block(n - 16);
+  return r;
+}
+
+/**
+ * parse_uri() of a sip: or sips: URI of 16 to 64 bytes that parses without error and whose host
+ * and port parse_host_port_fast() takes: the same result from bit masks of the whole text
+ * instead of a walk. False for anything else (nothing is decided then: the caller runs the
+ * general code, which starts by resetting `out`).
+ */
+SIPALG_ALWAYS_INLINE bool parse_uri_fast(std::string_view text, uri& out) noexcept {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n < 16 || n > 64) return false;
+  // "sip:" / "sips:" in any case: (c | 0x20) == 's' only for 'S' and 's' (little-endian words:
+  // x86-64 is the only SIMD16 target).
+  std::uint32_t w = 0;
+  std::memcpy(&w, p, 4);
+  std::size_t rs = 0;
+  uri_scheme id = uri_scheme::sip;
+  if ((w | 0x00202020u) == 0x3A706973u) {  // "sip:"
+    rs = 4;
+  } else if ((w | 0x20202020u) == 0x73706973u && p[4] == ':') {  // "sips" ':'
+    rs = 5;
+    id = uri_scheme::sips;
+  } else {
+    return false;
+  }
+  const uri_bits b = uri_bits_of(p, n);
+  const std::uint64_t rest = ~std::uint64_t{0} << rs;
+  if ((b.bad & rest) != 0) return false;
+  std::uint64_t question = b.question & rest;
+  std::size_t hs = rs;
+  if (const std::uint64_t at = b.at & rest; at != 0) {
+    const unsigned a = static_cast<unsigned>(std::countr_zero(at));  // a <= 63
+    question &= ~((std::uint64_t{2} << a) - 1u);                    // the first '?' after the '@'
+    out.userinfo = std::string_view(p + rs, a - rs);
+    out.has_userinfo = true;
+    if (const std::uint64_t colon = b.colon & rest & ((std::uint64_t{1} << a) - 1u); colon != 0) {
+      const unsigned c = static_cast<unsigned>(std::countr_zero(colon));
+      out.user = std::string_view(p + rs, c - rs);
+      out.password = std::string_view(p + c + 1, a - c - 1);
+      out.has_password = true;
+    } else {
+      out.user = out.userinfo;
+      out.password = {};
+      out.has_password = false;
+    }
+    hs = a + 1;
+  } else {
+    out.userinfo = out.user = out.password = {};
+    out.has_userinfo = out.has_password = false;
+  }
+  std::size_t k = hs;
+  if (!parse_host_port_fast(text, k, out.host, false)) return false;
+  if (k < n && p[k] != ';' && p[k] != '?') return false;  // bad_uri: the general code reports it
+  // The host and port hold no '?', so the first '?' counted above lies at or after k.
+  if (question == 0) {
+    out.params = std::string_view(p + k, n - k);
+    out.headers = {};
+    out.has_headers = false;
+  } else {
+    const std::size_t q = static_cast<std::size_t>(std::countr_zero(question));
+    out.params = std::string_view(p + k, q - k);
+    out.headers = std::string_view(p + q + 1, n - q - 1);
+    out.has_headers = true;
+  }
+  out.text = text;
+  out.scheme = std::string_view(p, rs - 1);
+  out.scheme_id = id;
+  out.opaque = false;
+  out.opaque_part = std::string_view(p + rs, n - rs);
+  return true;
+}
+#endif
+
+}  // namespace detail
+
+namespace detail {
+
+/// parse_uri() without the fast path (out of line: parse_uri() stays small).
+[[nodiscard]] SIPALG_SIP_NOINLINE constexpr parse_result parse_uri_general(std::string_view text, uri& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
   using detail::npos;
   out = uri{};
@@ -229,6 +326,23 @@ SIPALG_ALWAYS_INLINE bool mark_uri_block(uri_marks& m, std::size_t base, unsigne
     out.has_headers = true;
   }
   return {errc::ok, static_cast<std::uint32_t>(n)};
+}
+
+}  // namespace detail
+
+/**
+ * Parses `text` (no surrounding LWS) as a URI.
+ *
+ * @return errc::ok; errc::bad_uri (no `scheme:`, junk after the host, LWS or
+ *         control characters, an empty SIP URI); errc::bad_host; errc::bad_port.
+ *         `offset` is relative to `text`. On error `out` is partially filled.
+ */
+[[nodiscard]] constexpr parse_result parse_uri(std::string_view text, uri& out) noexcept {
+#ifdef SIPALG_SIP_SIMD16
+  if (!std::is_constant_evaluated() && detail::parse_uri_fast(text, out))
+    return {errc::ok, static_cast<std::uint32_t>(text.size())};
+#endif
+  return detail::parse_uri_general(text, out);
 }
 
 }  // namespace sipalg::sip

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "sipalg/core/ascii.hpp"
 #include "sipalg/sip/detail/scan.hpp"
@@ -55,8 +56,67 @@ struct via {
 
 namespace detail {
 
-/// Parses one via-parm at s[i]; on success `i` is at the following top-level ',' or s.size().
-[[nodiscard]] constexpr parse_result parse_via_at(std::string_view s, std::size_t& i, via& out) noexcept {
+/// The via-params after a sent-by ending at s[k]: `end` one past the via-parm, `next` the index of
+/// the following ',' or s.size(), `params` the via-params (empty view when none).
+struct via_tail {
+  std::size_t end;
+  std::size_t next;
+  std::string_view params;
+};
+
+/// Finds the via-params and the end of the via-parm after a sent-by ending at s[k]; the via-parm
+/// is well-formed only when `next` is s.size() or a ','.
+[[nodiscard]] SIPALG_ALWAYS_INLINE constexpr via_tail scan_via_tail(std::string_view s, std::size_t k) noexcept {
+  const char* p = s.data();
+  via_tail t{k, skip_lws_vc(s, k), {}};
+  if (t.next < s.size() && p[t.next] == ';') {
+    const std::size_t q = t.next;
+    const std::size_t pe = find_top_level_comma(s, q);
+    std::size_t pend = pe;  // params end, trailing LWS trimmed (p[q] == ';' is not LWS)
+    while (pend > q && has_vc(p[pend - 1], vc_lws)) --pend;
+    t.params = std::string_view(p + q, pend - q);
+    t.end = pend;
+    t.next = pe;
+  }
+  return t;
+}
+
+#ifdef SIPALG_SIP_SIMD16
+/**
+ * parse_via_at() of the usual via-parm, given k = its first non-LWS byte: "SIP/2.0/", a transport
+ * of three token bytes, one SP, then a sent-by parse_host_port_fast() takes and a well-formed end.
+ * Every field of `out` is written, so it is not zeroed first. False for anything else, with `i`
+ * untouched (`out` may be partly written: the general code that runs then resets it first).
+ */
+SIPALG_ALWAYS_INLINE bool parse_via_fast(std::string_view s, std::size_t k, std::size_t& i, via& out) noexcept {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (!is_sip20_slash(s, k)) return false;  // (also false when fewer than 8 bytes are left)
+  const std::size_t t = k + 8;
+  // "UDP " / "TCP " / "TLS " followed by a sent-by: the token run is exactly 3 bytes (SP is no
+  // token byte) and the single SP is the whole LWS before the sent-by (a second LWS byte would
+  // start the host: parse_host_port_fast() refuses it).
+  if (n - t < 5 || !has_vc(p[t], vc_token) || !has_vc(p[t + 1], vc_token) || !has_vc(p[t + 2], vc_token) ||
+      p[t + 3] != ' ')
+    return false;
+  std::size_t h = t + 4;
+  if (!parse_host_port_fast(s, h, out.sent_by, true)) return false;
+  const via_tail tail = scan_via_tail(s, h);
+  if (tail.next < n && p[tail.next] != ',') return false;  // bad_via: the general code reports it
+  out.text = std::string_view(p + k, tail.end - k);
+  out.protocol_name = std::string_view(p + k, 3);
+  out.protocol_version = std::string_view(p + k + 4, 3);
+  out.transport = std::string_view(p + t, 3);
+  out.params = tail.params;
+  i = tail.next;
+  return true;
+}
+#endif
+
+/// parse_via_at() without the fast path, given k = the first non-LWS byte at or after s[i]
+/// (kept out of line: the fast path's caller stays small).
+[[nodiscard]] SIPALG_SIP_NOINLINE constexpr parse_result parse_via_at_general(std::string_view s, std::size_t& i,
+                                                                         std::size_t k, via& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
   const char* p = s.data();
   const std::size_t n = s.size();
@@ -67,7 +127,6 @@ namespace detail {
     return k > b;
   };
   out = via{};
-  std::size_t k = skip_lws_vc(s, i);
   const std::size_t start = k;
   if (is_sip20_slash(s, k)) {
     // The usual "SIP/2.0/": the same views the general path below yields ('/' is not a token byte).
@@ -89,20 +148,22 @@ namespace detail {
   k = skip_lws_vc(s, k);
   if (k == te) return fail(errc::bad_via, k);  // LWS required before sent-by
   if (parse_result r = parse_host_port_at(s, k, out.sent_by, true); !r) return r;
-  std::size_t end = k;
-  std::size_t q = skip_lws_vc(s, k);
-  if (q < n && p[q] == ';') {
-    const std::size_t pe = find_top_level_comma(s, q);
-    std::size_t pend = pe;  // params end, trailing LWS trimmed (p[q] == ';' is not LWS)
-    while (pend > q && is_lws(p[pend - 1])) --pend;
-    out.params = std::string_view(p + q, pend - q);
-    end = pend;
-    q = pe;
-  }
+  const via_tail tail = scan_via_tail(s, k);
+  out.params = tail.params;
+  const std::size_t q = tail.next;
   if (q < n && p[q] != ',') return fail(errc::bad_via, q);
-  out.text = std::string_view(p + start, end - start);
+  out.text = std::string_view(p + start, tail.end - start);
   i = q;
   return {errc::ok, static_cast<std::uint32_t>(q)};
+}
+
+/// Parses one via-parm at s[i]; on success `i` is at the following top-level ',' or s.size().
+[[nodiscard]] constexpr parse_result parse_via_at(std::string_view s, std::size_t& i, via& out) noexcept {
+  const std::size_t k = skip_lws_vc(s, i);
+#ifdef SIPALG_SIP_SIMD16
+  if (!std::is_constant_evaluated() && parse_via_fast(s, k, i, out)) return {errc::ok, static_cast<std::uint32_t>(i)};
+#endif
+  return parse_via_at_general(s, i, k, out);
 }
 
 }  // namespace detail
@@ -161,9 +222,12 @@ class via_reader {
  *         errc::bad_via, errc::bad_host or errc::bad_port; offsets relative to `value`.
  */
 [[nodiscard]] constexpr parse_result parse_via(std::string_view value, via& out) noexcept {
-  via_reader r(value);
-  if (r.next(out)) return {errc::ok, static_cast<std::uint32_t>(out.text.data() + out.text.size() - value.data())};
-  return r.status().ok() ? parse_result{errc::bad_via, 0} : r.status();
+  // What the first via_reader::next() does (`out` is untouched when the value is empty or starts with ',').
+  const std::size_t k = detail::skip_lws_vc(value, 0);
+  if (k >= value.size() || value[k] == ',') return {errc::bad_via, static_cast<std::uint32_t>(k)};
+  std::size_t i = k;
+  if (parse_result r = detail::parse_via_at(value, i, out); !r) return r;
+  return {errc::ok, static_cast<std::uint32_t>(out.text.data() + out.text.size() - value.data())};
 }
 
 }  // namespace sipalg::sip

@@ -23,6 +23,14 @@
 #include "sipalg/core/config.hpp"
 #include "sipalg/sip/detail/scan.hpp"
 
+/// Keeps a rarely taken general path out of line, so the fast path's caller stays small
+/// (fewer saved registers and spills on the common path).
+#if defined(__GNUC__) || defined(__clang__)
+#define SIPALG_SIP_NOINLINE __attribute__((noinline))
+#else
+#define SIPALG_SIP_NOINLINE
+#endif
+
 namespace sipalg::sip::detail {
 
 /// Character-class bits of the header-value parsers (vc_ = value class).
@@ -251,28 +259,31 @@ struct host_run {
 
 #ifdef SIPALG_SIP_SIMD16
 /**
- * is_dotted_quad() of a run of `len` (7..15) digits and dots whose byte j is lane j of `v` after
- * `v`'s masks are shifted right by `shift`; bit arithmetic on the lane masks, no branch per byte.
+ * is_dotted_quad() of a run of `len` (7..15) digits and dots: byte j of the run is lane j of `v`
+ * after its masks are shifted right by `shift`, and `dots` is the run's '.' mask (bits >= len
+ * clear). Bit arithmetic on lane masks, no branch per byte; the digit values are compared only
+ * for parts of three digits that do not start with '1'.
  */
-SIPALG_ALWAYS_INLINE bool is_dotted_quad_lanes(value_simd::u8x16 v, unsigned shift, unsigned len) noexcept {
-  const unsigned all = (1u << len) - 1u;
-  const unsigned dots = (value_simd::bits(v == '.') >> shift) & all;
-  const unsigned digits = all & ~dots;
-  // Exactly three dots, none first or last, no two adjacent, no run of four digits:
-  // four parts of 1-3 digits.
-  const unsigned two_cleared = dots & (dots - 1u) & ((dots & (dots - 1u)) - 1u);  // dots minus its lowest two
-  if (two_cleared == 0 || (two_cleared & (two_cleared - 1u)) != 0 ||             // not exactly three dots
-      ((dots & 1u) | (dots >> (len - 1)) | (dots & (dots >> 1))) != 0 ||
-      (digits & (digits >> 1) & (digits >> 2) & (digits >> 3)) != 0)
-    return false;
-  const unsigned starts = ((dots << 1) | 1u) & all;              // first byte of each part
+SIPALG_ALWAYS_INLINE bool is_dotted_quad_lanes(value_simd::u8x16 v, unsigned shift, unsigned len,
+                                               unsigned dots) noexcept {
+  // Exactly three dots: clearing the lowest two leaves one bit.
+  const unsigned two_cleared = dots & (dots - 1u) & ((dots & (dots - 1u)) - 1u);
+  if (two_cleared == 0 || (two_cleared & (two_cleared - 1u)) != 0) return false;
+  // Parts of 1 to 3 digits: no part starts on a boundary (a dot, or the end: an empty part), and
+  // one of the three bytes after each part start is a boundary.
+  const unsigned bounds = dots | (1u << len);
+  const unsigned starts = (dots << 1) | 1u;  // first byte of each part
+  if ((starts & bounds) != 0 || (starts & ~((bounds >> 1) | (bounds >> 2) | (bounds >> 3))) != 0) return false;
+  const unsigned digits = ((1u << len) - 1u) & ~dots;
   const unsigned zero = value_simd::bits(v == '0') >> shift;
-  if ((zero & starts & (digits >> 1)) != 0) return false;         // a leading zero
+  if ((zero & starts & (digits >> 1)) != 0) return false;  // a leading zero
   const unsigned three = starts & (digits >> 1) & (digits >> 2);  // parts of three digits
   if (three == 0) return true;
+  const unsigned ge2 = value_simd::bits(v > '1') >> shift;
+  if ((three & ge2) == 0) return true;  // 1xx <= 199
   // abc > 255 <=> a > 2, or a == 2 and (b > 5, or b == 5 and c > 5).
   const unsigned gt2 = value_simd::bits(v > '2') >> shift;
-  const unsigned eq2 = value_simd::bits(v == '2') >> shift;
+  const unsigned eq2 = ge2 & ~gt2;
   const unsigned gt5 = value_simd::bits(v > '5') >> shift;
   const unsigned eq5 = value_simd::bits(v == '5') >> shift;
   return (three & (gt2 | (eq2 & ((gt5 >> 1) | ((eq5 >> 1) & (gt5 >> 2)))))) == 0;
@@ -302,7 +313,8 @@ SIPALG_ALWAYS_INLINE bool is_dotted_quad_lanes(value_simd::u8x16 v, unsigned shi
       const unsigned len = static_cast<unsigned>(std::countr_zero(stop));  // <= 15
       if (k != i || len < 7) return {k + len, false};
       const unsigned not_v4 = (value_simd::bits(alpha | other) >> shift) & ((1u << len) - 1u);
-      return {k + len, not_v4 == 0 && is_dotted_quad_lanes(v, shift, len)};
+      const unsigned dots = (value_simd::bits(v == '.') >> shift) & ((1u << len) - 1u);
+      return {k + len, not_v4 == 0 && is_dotted_quad_lanes(v, shift, len, dots)};
     }
   }
 #endif
