@@ -40,6 +40,13 @@ class fixed_vector {
     data_[size_] = T{};
     return &data_[size_++];
   }
+  /// Appends one element without resetting it and returns it, or nullptr when full. The element keeps
+  /// what its slot held (a default value, or one removed before): the caller sets every field. For hot
+  /// paths where `push_back` would build and copy a temporary.
+  [[nodiscard]] constexpr T* append_slot() noexcept {
+    if (size_ == N) return nullptr;
+    return &data_[size_++];
+  }
   constexpr void pop_back() noexcept {
     if (size_ != 0) --size_;
   }

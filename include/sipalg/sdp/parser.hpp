@@ -141,7 +141,7 @@ constexpr const char* find_control(const char* p, const char* const e) noexcept 
   if (!std::is_constant_evaluated()) {
 #ifdef SIPALG_SDP_SIMD16
     while (e - p >= 16) {
-      if (const unsigned m = control_mask16(p)) return p + std::countr_zero(m);
+      if (const unsigned m = control_mask16(p)) return p + __builtin_ctz(m);
       p += 16;
     }
 #endif
@@ -174,14 +174,14 @@ constexpr const char* find_control_in(const char* p, const char* const e, const 
   if (!std::is_constant_evaluated()) {
     for (;;) {
       if (e - p >= 16) {
-        if (const unsigned m = control_mask16(p)) return p + std::countr_zero(m);
+        if (const unsigned m = control_mask16(p)) return p + __builtin_ctz(m);
         p += 16;
         continue;
       }
       if (e - begin < 16) break;  // a body under 16 bytes: find_control below
       // 1 to 15 bytes left (or none): the block ending at e, without the lanes before p.
       const unsigned m = control_mask16(e - 16) >> (16 - (e - p));
-      return m != 0 ? p + std::countr_zero(m) : e;
+      return m != 0 ? p + __builtin_ctz(m) : e;
     }
   }
 #else
@@ -526,11 +526,13 @@ constexpr const char* parse_connection(std::string_view value, connection_field&
 /**
  * The IPv4 dotted quad that is exactly the `len` (7..15) bytes before `end`,
  * from one 16-byte load of [end - 16, end): the caller guarantees that these
- * 16 bytes lie inside the body (the bytes before the literal are read and
- * ignored). Same language as `ip_address::parse_v4` (four octets 0..255 of 1
- * to 3 digits, no leading zero). The lane masks give the dots; all four
- * octets are validated at once (lengths, leading zeros, range), and each
- * value is read from a stack copy of the digit values.
+ * 16 bytes lie inside the body and that the byte before the literal is not a
+ * digit (it is a blank for both callers; the bytes before the literal are
+ * otherwise ignored). Same language as `ip_address::parse_v4` (four octets
+ * 0..255 of 1 to 3 digits, no leading zero). The lane masks give the dots and
+ * check all four octets at once (lengths, leading zeros); the octet values are
+ * computed in every lane at once (units + 10 tens + 100 hundreds, range
+ * checked) and read at the four last-digit lanes.
  */
 SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::uint8_t (&out)[4]) noexcept {
   sdp_u8x16 v;
@@ -544,32 +546,42 @@ SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::
   if ((digits | dots) != (1u << len) - 1) return false;  // some other byte
   const unsigned dots2 = dots & (dots - 1), dots3 = dots2 & (dots2 - 1);
   if (dots3 == 0 || (dots3 & (dots3 - 1)) != 0) return false;  // not exactly three dots
-  const auto a = static_cast<unsigned>(std::countr_zero(dots));
-  const auto b = static_cast<unsigned>(std::countr_zero(dots2));
-  const auto c = static_cast<unsigned>(std::countr_zero(dots3));
+  const auto a = static_cast<unsigned>(__builtin_ctz(dots));
+  const auto b = static_cast<unsigned>(__builtin_ctz(dots2));
+  const auto c = static_cast<unsigned>(__builtin_ctz(dots3));
   // Octet lengths 1 to 3: no dot first, last or next to another dot, no four digits in a row; and no '0'
   // that starts an octet and is followed by a digit.
   const unsigned empty = dots & ((dots >> 1) | 1 | (1u << (len - 1)));
   const unsigned four = digits & (digits >> 1) & (digits >> 2) & (digits >> 3);
   const unsigned lead0 = ((dots << 1) | 1) & zeros & (digits >> 1);
   if ((empty | four | lead0) != 0) return false;
-  // The digit values (byte - '0'; other bytes are never used) and 16 zero bytes after them: an octet's reads
-  // q[s + 2] stay inside t (s + 2 <= sh + len + 1 = 17).
-  alignas(16) unsigned char t[32];
-  __builtin_memcpy(t, &d, 16);
-  __builtin_memset(t + 16, 0, 16);
+  // Each octet's value, at its last digit's lane k, from the digit values (0 for other bytes): units
+  // dz[k], tens dz[k - 1] (0 when that is a dot), hundreds dz[k - 2] when lane k - 1 is a digit too.
+  // The byte before the literal is not a digit for the callers (a blank), and lanes shift in zeros.
+  const sdp_u8x16 isd = d <= 9;
+  const sdp_u8x16 dz = d & isd;
+  const sdp_u8x16 zero{};
+  const sdp_u8x16 dz1 = __builtin_shufflevector(dz, zero, 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+  const sdp_u8x16 dz2 = __builtin_shufflevector(dz, zero, 16, 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+  const sdp_u8x16 isd1 = __builtin_shufflevector(isd, zero, 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+  const sdp_u8x16 t2 = dz1 + dz1, t8 = (t2 + t2) + (t2 + t2);
+  const sdp_u8x16 lo = dz + t8 + t2;  // units + 10 * tens, <= 99
+  const sdp_u8x16 hi = dz2 & isd1;    // hundreds, <= 9
+  // An octet is at most 255: hundreds below 2, or 2 with lo <= 55 (values are small: signed compares).
+  const auto shi = reinterpret_cast<sdp_i8x16>(hi), slo = reinterpret_cast<sdp_i8x16>(lo);
+  const unsigned big = mask((shi > 2) | ((shi == 2) & (slo > 55)));
+  const unsigned ends = (dots >> 1) | (1u << (len - 1));  // the lanes of the octets' last digits
+  if ((big & ends) != 0) return false;
+  // hundreds * 100 + lo, modulo 256 per lane (exact: at most 255 now); 100 = 64 + 32 + 4.
+  const sdp_u8x16 h4 = (hi + hi) + (hi + hi), h8 = h4 + h4, h32 = (h8 + h8) + (h8 + h8);
+  const sdp_u8x16 val = lo + h4 + h32 + (h32 + h32);
+  alignas(16) unsigned char t[16];
+  __builtin_memcpy(t, &val, 16);
   const unsigned char* const q = t + sh;
-  const auto octet = [q](unsigned s, unsigned n) {
-    const unsigned v1 = q[s], v2 = v1 * 10 + q[s + 1], v3 = v2 * 10 + q[s + 2];
-    return n == 1 ? v1 : n == 2 ? v2 : v3;
-  };
-  const unsigned o0 = octet(0, a), o1 = octet(a + 1, b - a - 1), o2 = octet(b + 1, c - b - 1),
-                 o3 = octet(c + 1, len - c - 1);
-  if ((o0 | o1 | o2 | o3) > 255) return false;
-  out[0] = static_cast<std::uint8_t>(o0);
-  out[1] = static_cast<std::uint8_t>(o1);
-  out[2] = static_cast<std::uint8_t>(o2);
-  out[3] = static_cast<std::uint8_t>(o3);
+  out[0] = q[a - 1];
+  out[1] = q[b - 1];
+  out[2] = q[c - 1];
+  out[3] = q[len - 1];
   return true;
 }
 
@@ -801,7 +813,7 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
   if (b3 != len) {
     const std::uint32_t nb = ~ws & ~std::uint32_t{0} << b3;
     if (nb == 0) return false;  // blanks up to byte 32
-    fs = static_cast<std::size_t>(std::countr_zero(nb));
+    fs = static_cast<std::size_t>(__builtin_ctz(nb));
   }
   // The port: its 1 to 5 digits moved to the top of a word of digit values (zeros below), then
   // combined pairwise (SWAR). The 8 bytes at the port lie in the first 32 bytes (b1 + 1 <= 24).
@@ -821,6 +833,18 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
   return true;
 }
 #endif
+
+/// Resets the fields of `c` (as `c = {}` does, without a temporary).
+constexpr void reset_connection(connection_field& c) noexcept {
+  c.nettype = {};
+  c.addrtype = {};
+  c.address = {};
+  c.type = address_type::ip4;
+  c.ip.reset();
+  c.line = {};
+  c.ttl.reset();
+  c.count.reset();
+}
 
 /// a=rtcp value (after "rtcp:"). Returns {ok} or the error and its position. `limit`: the body end.
 constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_attribute& r,
@@ -924,7 +948,7 @@ constexpr const char* find_colon(const char* p, const char* e, const char* limit
       if (const unsigned m = colon_mask16(p)) {
         // The first ':' of the window; when it lies past e, the line has none
         // (one inside [p, e) would come before it).
-        const char* const c = p + std::countr_zero(m);
+        const char* const c = p + __builtin_ctz(m);
         return c < e ? c : e;
       }
       if (e - p <= 16) return e;
@@ -932,7 +956,7 @@ constexpr const char* find_colon(const char* p, const char* e, const char* limit
     } else if (limit - begin >= 16) {
       // Fewer than 16 bytes left in the body: its last 16-byte block, without the lanes before p.
       const unsigned m = colon_mask16(limit - 16) >> (16 - (limit - p));
-      const char* const c = m != 0 ? p + std::countr_zero(m) : e;
+      const char* const c = m != 0 ? p + __builtin_ctz(m) : e;
       return c < e ? c : e;
     }
   }
@@ -968,15 +992,7 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
   out.version = {};
   // out.origin is not reset: every field of it is set by the o= line, and a body without one is an error.
   out.session_name = {};
-  // Field by field: `out.connection = {}` builds a zeroed temporary and copies it.
-  out.connection.nettype = {};
-  out.connection.addrtype = {};
-  out.connection.address = {};
-  out.connection.type = address_type::ip4;
-  out.connection.ip.reset();
-  out.connection.line = {};
-  out.connection.ttl.reset();
-  out.connection.count.reset();
+  detail::reset_connection(out.connection);  // field by field: `= {}` builds and copies a temporary
   out.direction.reset();
   out.session_attr_end = 0;
   out.media.clear();
@@ -1036,7 +1052,12 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
       while (le != lp && ascii::is_wsp(le[-1])) --le;
     if (le == lp) continue;  // blank line
     const auto len = static_cast<std::size_t>(le - lp);
-    if (len < 2 || lp[1] != '=' || static_cast<unsigned>(static_cast<unsigned char>(lp[0]) - 'a') > 'z' - 'a')
+    // `<lowercase letter>=`: as one 16-bit compare, (lp[0] | lp[1] << 8) - ('a' | '=' << 8) < 26 holds
+    // exactly when lp[1] is '=' and lp[0] - 'a' < 26 (a byte below 'a' borrows from the high byte and
+    // leaves a low byte of at least 0xE6).
+    if (len < 2 || static_cast<std::uint16_t>((static_cast<unsigned char>(lp[0]) |
+                                               static_cast<unsigned>(static_cast<unsigned char>(lp[1])) << 8) -
+                                              ('a' | '=' << 8)) >= 26)
       return fail(errc::bad_line, at(lp));
     const std::string_view line(lp, len);  // in bounds: inside [body.data(), limit)
     const std::string_view value(lp + 2, len - 2);
@@ -1050,31 +1071,41 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
       continue;
     }
 
-    switch (lp[0]) {
-      case 'a': {
-        if (out.attributes.full()) return fail(errc::too_many_attributes, at(lp));
-        const char* const ve = lp + len;
-        const char* const colon = detail::find_colon(lp + 2, ve, limit, body.data());
-        const std::string_view name(lp + 2, static_cast<std::size_t>(colon - (lp + 2)));
-        if (name.empty()) return fail(errc::bad_line, at(lp) + 2);
-        const bool has_value = colon != ve;
-        const std::string_view avalue =
-            has_value ? std::string_view(colon + 1, static_cast<std::size_t>(ve - colon - 1)) : std::string_view();
-        std::optional<media_direction> dir;
-        const attribute_kind kind = detail::classify_attribute(name, dir);
-        (void)out.attributes.push_back(attribute{line, name, avalue, has_value, kind});  // not full: checked above
-        if (kind == attribute_kind::rtcp) {
-          rtcp_attribute scratch;
-          rtcp_attribute& r = cur != nullptr ? cur->rtcp : scratch;  // session level: validated only
-          if (r.has_rtcp()) return fail(errc::duplicate_rtcp, at(lp));
-          const auto e = detail::parse_rtcp(avalue, lp, r, limit);
-          if (e.ec != errc::ok) return fail(e.ec, at(e.at));
-          r.line = line;
-        } else if (dir) {
-          (cur != nullptr ? cur->direction : out.direction) = dir;  // the last one wins
-        }
-        break;
+    if (lp[0] == 'a') {  // the most frequent line: tested before the jump table of the others
+      if (out.attributes.full()) return fail(errc::too_many_attributes, at(lp));
+      const char* const ve = lp + len;
+      const char* const colon = detail::find_colon(lp + 2, ve, limit, body.data());
+      const std::string_view name(lp + 2, static_cast<std::size_t>(colon - (lp + 2)));
+      if (name.empty()) return fail(errc::bad_line, at(lp) + 2);
+      const bool has_value = colon != ve;
+      const std::string_view avalue =
+          has_value ? std::string_view(colon + 1, static_cast<std::size_t>(ve - colon - 1)) : std::string_view();
+      // Only names of 4, 8, 9 or 17 bytes can be one the parser recognises (classify_attribute).
+      std::optional<media_direction> dir;
+      const attribute_kind kind = name.size() < 18 && ((0x20310u >> name.size()) & 1u) != 0
+                                      ? detail::classify_attribute(name, dir)
+                                      : attribute_kind::other;
+      // Every field written in place (append_slot: no temporary); not full: checked above.
+      attribute& a = *out.attributes.append_slot();
+      a.line = line;
+      a.name = name;
+      a.value = avalue;
+      a.has_value = has_value;
+      a.kind = kind;
+      if (kind == attribute_kind::other) continue;
+      if (kind == attribute_kind::rtcp) {
+        rtcp_attribute scratch;
+        rtcp_attribute& r = cur != nullptr ? cur->rtcp : scratch;  // session level: validated only
+        if (r.has_rtcp()) return fail(errc::duplicate_rtcp, at(lp));
+        const auto e = detail::parse_rtcp(avalue, lp, r, limit);
+        if (e.ec != errc::ok) return fail(e.ec, at(e.at));
+        r.line = line;
+      } else if (dir) {
+        (cur != nullptr ? cur->direction : out.direction) = dir;  // the last one wins
       }
+      continue;
+    }
+    switch (lp[0]) {
       case 'v':
         return fail(errc::duplicate_line, at(lp));
       case 'o': {
