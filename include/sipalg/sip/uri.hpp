@@ -169,7 +169,8 @@ SIPALG_ALWAYS_INLINE uri_bits uri_bits_of(const char* p, std::size_t n) noexcept
   uri_bits r;
   auto block = [&](std::size_t k) {
     const auto v = value_simd::load(p + k);
-    const auto bad = (v <= 0x20) | (v == 0x7F) | (v == '<') | (v == '>') | (v == '"');
+    // (v | 2) == '>' holds exactly for '<' (0x3C) and '>' (0x3E).
+    const auto bad = (v <= 0x20) | (v == 0x7F) | ((v | 2) == '>') | (v == '"');
     r.bad |= static_cast<std::uint64_t>(value_simd::bits(bad)) << k;
     r.at |= static_cast<std::uint64_t>(value_simd::bits(v == '@')) << k;
     r.colon |= static_cast<std::uint64_t>(value_simd::bits(v == ':')) << k;
