@@ -249,3 +249,22 @@ TEST_CASE("sdp fast paths: m= lines around the one-pass split", "[sdp][fast]") {
   CHECK(g_ok > 1000);
   CHECK(g_fail > 1000);
 }
+
+TEST_CASE("sdp fast paths: an m= line near the body end never makes the port load read past it", "[sdp][fast]") {
+  g_ok = g_fail = 0;
+  // The port word is 8 bytes read at the port; with a long media name the port sits near the end of
+  // the 32 bytes the fast path may read, and a body that ends 0 to 8 bytes after the value would be
+  // over-read (ASan, exact-size copies) if the fast path took the line.
+  for (std::size_t n = 18; n <= 29; ++n) {
+    for (const char* port : {"1", "12", "12345"}) {
+      for (const char* proto : {"R", "RT", "RTP/AVP"}) {
+        const std::string line = "m=" + std::string(n, 'm') + " " + port + " " + proto;
+        for (const char* end : {"", "\n", "\r\n", "\r\n ", "\r\na=x", "\r\na=xyz", "\r\na=xyzw\r\n"}) {
+          compare("v=0\r\no=- 1 2 IN IP4 1.2.3.4\r\n" + line + end);
+          compare("v=0\r\no=- 1 2 IN IP4 1.2.3.4\r\n" + line + " 0" + end);
+        }
+      }
+    }
+  }
+  CHECK(g_ok > 400);
+}

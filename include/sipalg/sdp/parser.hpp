@@ -190,6 +190,14 @@ constexpr const char* find_control_in(const char* p, const char* const e, const 
   return find_control(p, e);
 }
 
+/// True when p[0], p[1] (both readable) are CR LF: one 16-bit compare outside constant evaluation.
+constexpr bool is_crlf(const char* p) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) return p[0] == '\r' && p[1] == '\n';
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w == 0x0A0D;
+}
+
 /// The first LF, CR or NUL in [p, e), or `e` (find_control, stepping over HTAB and the other controls).
 constexpr const char* find_stop(const char* p, const char* const e) noexcept {
   for (;; ++p) {
@@ -537,13 +545,15 @@ constexpr const char* parse_connection(std::string_view value, connection_field&
 SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::uint8_t (&out)[4]) noexcept {
   sdp_u8x16 v;
   __builtin_memcpy(&v, end - 16, 16);
-  const unsigned sh = 16 - len;  // lanes [sh, 16) hold the literal
+  // Lanes [16 - len, 16) hold the literal; the masks keep lane numbers (bit k: lane k).
+  const unsigned first = 1u << (16 - len);  // the literal's first lane
+  const unsigned all = 0x10000u - first;    // its lanes
   const sdp_u8x16 d = v - static_cast<unsigned char>('0');
-  const auto mask = [sh](auto m) {
-    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(m))) >> sh;
+  const auto mask = [](auto m) {
+    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<sdp_i8x16>(m)));
   };
-  const unsigned digits = mask(d <= 9), dots = mask(v == '.'), zeros = mask(v == '0');
-  if ((digits | dots) != (1u << len) - 1) return false;  // some other byte
+  const unsigned digits = mask(d <= 9) & all, dots = mask(v == '.') & all, zeros = mask(v == '0');
+  if ((digits | dots) != all) return false;  // some other byte
   const unsigned dots2 = dots & (dots - 1), dots3 = dots2 & (dots2 - 1);
   if (dots3 == 0 || (dots3 & (dots3 - 1)) != 0) return false;  // not exactly three dots
   const auto a = static_cast<unsigned>(__builtin_ctz(dots));
@@ -551,9 +561,9 @@ SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::
   const auto c = static_cast<unsigned>(__builtin_ctz(dots3));
   // Octet lengths 1 to 3: no dot first, last or next to another dot, no four digits in a row; and no '0'
   // that starts an octet and is followed by a digit.
-  const unsigned empty = dots & ((dots >> 1) | 1 | (1u << (len - 1)));
+  const unsigned empty = dots & ((dots >> 1) | first | 0x8000u);
   const unsigned four = digits & (digits >> 1) & (digits >> 2) & (digits >> 3);
-  const unsigned lead0 = ((dots << 1) | 1) & zeros & (digits >> 1);
+  const unsigned lead0 = ((dots << 1) | first) & zeros & (digits >> 1);
   if ((empty | four | lead0) != 0) return false;
   // Each octet's value, at its last digit's lane k, from the digit values (0 for other bytes): units
   // dz[k], tens dz[k - 1] (0 when that is a dot), hundreds dz[k - 2] when lane k - 1 is a digit too.
@@ -570,18 +580,17 @@ SIPALG_ALWAYS_INLINE bool parse_quad_ending(const char* end, unsigned len, std::
   // An octet is at most 255: hundreds below 2, or 2 with lo <= 55 (values are small: signed compares).
   const auto shi = reinterpret_cast<sdp_i8x16>(hi), slo = reinterpret_cast<sdp_i8x16>(lo);
   const unsigned big = mask((shi > 2) | ((shi == 2) & (slo > 55)));
-  const unsigned ends = (dots >> 1) | (1u << (len - 1));  // the lanes of the octets' last digits
+  const unsigned ends = (dots >> 1) | 0x8000u;  // the lanes of the octets' last digits
   if ((big & ends) != 0) return false;
   // hundreds * 100 + lo, modulo 256 per lane (exact: at most 255 now); 100 = 64 + 32 + 4.
   const sdp_u8x16 h4 = (hi + hi) + (hi + hi), h8 = h4 + h4, h32 = (h8 + h8) + (h8 + h8);
   const sdp_u8x16 val = lo + h4 + h32 + (h32 + h32);
   alignas(16) unsigned char t[16];
   __builtin_memcpy(t, &val, 16);
-  const unsigned char* const q = t + sh;
-  out[0] = q[a - 1];
-  out[1] = q[b - 1];
-  out[2] = q[c - 1];
-  out[3] = q[len - 1];
+  out[0] = t[a - 1];
+  out[1] = t[b - 1];
+  out[2] = t[c - 1];
+  out[3] = t[15];
   return true;
 }
 
@@ -661,8 +670,8 @@ SIPALG_ALWAYS_INLINE std::uint64_t wsp_mask64(const char* v, std::size_t len) no
  * parse_connection would and returns true; false (nothing written) for
  * anything else.
  */
-[[gnu::noinline]] inline bool parse_connection_fast(const char* v, std::size_t len, connection_field& c,
-                                                    const net_address* seen) noexcept {
+SIPALG_ALWAYS_INLINE bool parse_connection_fast(const char* v, std::size_t len, connection_field& c,
+                                                const net_address* seen) noexcept {
   const std::size_t alen = len - 7;  // wraps to huge when len < 7
   if (alen - 7 > 8) return false;    // a 7 to 15 byte address (len >= 14: the 8-byte word is in the value)
   if (in_ip_word(v) != 4) return false;
@@ -793,9 +802,10 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
   // Bits for the value's first 32 bytes (bytes past the value are line ends or the next lines: masked off).
   const std::uint32_t valid = len >= 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << len) - 1;
   const std::uint32_t ws = (ws0 | (ws1 << 16)) & valid;
-  const std::uint32_t alnum = (an0 | (an1 << 16)) & valid;
-  const std::uint32_t digit = (dg0 | (dg1 << 16)) & valid;
-  const std::uint32_t slash = (sl0 | (sl1 << 16)) & valid;
+  // The class masks are only looked at inside the fields, which end at b3 <= len: no masking.
+  const std::uint32_t alnum = an0 | (an1 << 16);
+  const std::uint32_t digit = dg0 | (dg1 << 16);
+  const std::uint32_t slash = sl0 | (sl1 << 16);
   if ((ws & 1) != 0) return false;                              // a leading blank
   const auto b1 = static_cast<unsigned>(std::countr_zero(ws));  // after media (32: none)
   const std::uint32_t w2 = ws & (ws - 1);
@@ -816,7 +826,9 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
     fs = static_cast<std::size_t>(__builtin_ctz(nb));
   }
   // The port: its 1 to 5 digits moved to the top of a word of digit values (zeros below), then
-  // combined pairwise (SWAR). The 8 bytes at the port lie in the first 32 bytes (b1 + 1 <= 24).
+  // combined pairwise (SWAR). The 8 bytes read at the port must lie in the first 32 bytes (the only
+  // ones known to be inside the body): b1 + 1 + 8 <= 32, else (a media name over 23 bytes) parse_media.
+  if (b1 > 23) return false;
   const unsigned pn = b2 - b1 - 1;
   std::uint64_t x;
   __builtin_memcpy(&x, v + b1 + 1, 8);
@@ -1021,7 +1033,7 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
     // HTAB and other controls inside the line are stepped over.
     const char* stop = detail::find_control_in(p, limit, body.data());
     // The common line end, CRLF, with one 2-byte compare; anything else below.
-    if (limit - stop >= 2 && stop[0] == '\r' && stop[1] == '\n') {
+    if (limit - stop >= 2 && detail::is_crlf(stop)) {
       p = stop + 2;
     } else {
       for (;;) {
