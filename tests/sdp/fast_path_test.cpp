@@ -268,3 +268,25 @@ TEST_CASE("sdp fast paths: an m= line near the body end never makes the port loa
   }
   CHECK(g_ok > 400);
 }
+
+TEST_CASE("sdp fast paths: a=rtcp with a port and an IPv4 address", "[sdp][fast]") {
+  g_ok = g_fail = 0;
+  // Ports of 0 to 6 digits and out of range, separators other than one SP, the address repeated from
+  // o=/c= or not, broken, or another family; at session and media level, twice in a section.
+  for (const char* port : {"0", "9", "4005", "65535", "65536", "00001", "000001", "123456", "", "x", "1x"}) {
+    for (const char* sep : {" ", "  ", "\t", ""}) {
+      for (const char* addr : {"IN IP4 192.168.20.68", "IN IP4 192.168.20.69", "IN IP4 10.0.0.1", "in ip4 10.0.0.1",
+                               "IN IP4 1.2.3", "IN IP4 1.2.3.4/127", "IN IP6 ::1", "IN IP4 host.example", "IN IP4",
+                               "IN  IP4 10.0.0.1", "IN IP4 10.0.0.1 x", ""}) {
+        const std::string rtcp = std::string("a=rtcp:") + port + (*addr ? sep : "") + addr;
+        const std::string head = "v=0\r\no=- 1 2 IN IP4 192.168.20.68\r\nc=IN IP4 192.168.20.68\r\n";
+        compare(head + "m=audio 4004 RTP/AVP 0\r\n" + rtcp + "\r\na=sendrecv\r\n");
+        compare(head + "m=audio 4004 RTP/AVP 0\r\n" + rtcp);
+        compare(head + rtcp + "\r\nm=audio 4004 RTP/AVP 0\r\n");
+        compare(head + "m=audio 4004 RTP/AVP 0\r\n" + rtcp + "\r\n" + rtcp + "\r\n");
+      }
+    }
+  }
+  CHECK(g_ok > 200);
+  CHECK(g_fail > 200);
+}

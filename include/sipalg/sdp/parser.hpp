@@ -670,7 +670,7 @@ SIPALG_ALWAYS_INLINE std::uint64_t wsp_mask64(const char* v, std::size_t len) no
  * parse_connection would and returns true; false (nothing written) for
  * anything else.
  */
-SIPALG_ALWAYS_INLINE bool parse_connection_fast(const char* v, std::size_t len, connection_field& c,
+SIPALG_ALWAYS_INLINE bool parse_connection_fast(const char* v, std::size_t len, net_address& c,
                                                 const net_address* seen) noexcept {
   const std::size_t alen = len - 7;  // wraps to huge when len < 7
   if (alen - 7 > 8) return false;    // a 7 to 15 byte address (len >= 14: the 8-byte word is in the value)
@@ -857,6 +857,33 @@ constexpr void reset_connection(connection_field& c) noexcept {
   c.ttl.reset();
   c.count.reset();
 }
+
+#ifdef SIPALG_SDP_SIMD16
+/**
+ * a=rtcp fast path: "<1 to 5 digits> IN IP4 <dotted quad>" (single SP) on a
+ * fresh rtcp_attribute, the address as in parse_connection_fast (`seen`).
+ * Fills `r` exactly as parse_rtcp would (port and address) and returns true;
+ * false (nothing written) for anything else, which parse_rtcp then handles.
+ */
+[[gnu::noinline]] inline bool parse_rtcp_fast(const char* v, std::size_t len, rtcp_attribute& r,
+                                              const net_address* seen) noexcept {
+  std::size_t k = 0;
+  std::uint32_t port = 0;
+  while (k < len && k < 6) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(v[k])) - '0';
+    if (d > 9) break;
+    port = port * 10 + d;
+    ++k;
+  }
+  if (k == 0 || k > 5 || k >= len || v[k] != ' ' || port > 0xFFFF) return false;
+  // The rest, "IN IP4 <quad>", is at least 14 bytes, so the 16 bytes before the value end start at or
+  // after v (k >= 1): parse_connection_fast's loads stay inside the body.
+  if (!parse_connection_fast(v + k + 1, len - k - 1, r, seen)) return false;
+  r.port_text = std::string_view(v, k);
+  r.port = static_cast<std::uint16_t>(port);
+  return true;
+}
+#endif
 
 /// a=rtcp value (after "rtcp:"). Returns {ok} or the error and its position. `limit`: the body end.
 constexpr field_error parse_rtcp(std::string_view value, const char* line, rtcp_attribute& r,
@@ -1109,8 +1136,13 @@ template <std::size_t MaxMedia, std::size_t MaxAttrs>
         rtcp_attribute scratch;
         rtcp_attribute& r = cur != nullptr ? cur->rtcp : scratch;  // session level: validated only
         if (r.has_rtcp()) return fail(errc::duplicate_rtcp, at(lp));
-        const auto e = detail::parse_rtcp(avalue, lp, r, limit);
-        if (e.ec != errc::ok) return fail(e.ec, at(e.at));
+#ifdef SIPALG_SDP_SIMD16
+        if (std::is_constant_evaluated() || !detail::parse_rtcp_fast(avalue.data(), avalue.size(), r, seen_v4))
+#endif
+        {
+          const auto e = detail::parse_rtcp(avalue, lp, r, limit);
+          if (e.ec != errc::ok) return fail(e.ec, at(e.at));
+        }
         r.line = line;
       } else if (dir) {
         (cur != nullptr ? cur->direction : out.direction) = dir;  // the last one wins
