@@ -10,7 +10,6 @@
 //
 // One benchmark iteration walks the whole set (a few seconds); the time column is that walk.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,22 +20,6 @@ namespace sipalg::bench {
 namespace {
 
 using parse_fn = bool (*)(std::string_view);
-
-/// Fastest time of `rounds` rounds of `reps` calls of `f` on `text`, in ns per call.
-double best_ns(parse_fn f, std::string_view text, int reps, int rounds) {
-  double best = 1e300;
-  for (int r = 0; r < rounds; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < reps; ++i) {
-      benchmark::DoNotOptimize(text.data());
-      benchmark::DoNotOptimize(f(text));
-      benchmark::ClobberMemory();
-    }
-    const auto t1 = std::chrono::steady_clock::now();
-    best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / reps);
-  }
-  return best;
-}
 
 struct ratio_of {
   double ratio;
