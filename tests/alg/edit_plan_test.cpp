@@ -84,3 +84,36 @@ TEST_CASE("edit_plan replace(view) takes views into the message only", "[edit_pl
   CHECK(p[0].offset == 6);
   CHECK(p.replace(std::string_view(other), "x") == plan_errc::out_of_range);
 }
+
+TEST_CASE("edit_plan stores replacements and originals of every short and long length exactly", "[edit_plan]") {
+  // Lengths 0..40 cross the 4-, 8- and 16-byte copy paths; the edits are added from the
+  // back so each one is inserted in front of the others, and every stored text is
+  // compared with what it was copied from. An equal replacement of each length is skipped.
+  std::string msg;
+  for (int i = 0; i < 41 * 41; ++i) msg.push_back(static_cast<char>('A' + i % 26));
+  basic_edit_plan<64, 8192> p;
+  p.reset(msg);
+  for (std::uint32_t len = 41; len-- > 0;) {
+    const std::uint32_t off = len * 41;
+    const std::string repl(len, static_cast<char>('a' + len % 26));
+    REQUIRE(p.replace(off, len, repl) == plan_errc::ok);
+  }
+  REQUIRE(p.size() == 40);  // len 0 replacing "" with "" changes nothing
+  for (std::uint32_t i = 0; i < p.size(); ++i) {
+    const std::uint32_t len = i + 1;
+    CAPTURE(len);
+    CHECK(p[i].offset == len * 41);
+    CHECK(p.replacement(p[i]) == std::string(len, static_cast<char>('a' + len % 26)));
+    CHECK(p.original(p[i]) == std::string_view(msg).substr(len * 41, len));
+  }
+  for (std::uint32_t len = 1; len <= 40; ++len) {  // same bytes as the message: no edit
+    basic_edit_plan<4, 128> q;
+    q.reset(msg);
+    CHECK(q.replace(len * 7, len, std::string(std::string_view(msg).substr(len * 7, len))) == plan_errc::ok);
+    CHECK(q.empty());
+    std::string differs(std::string_view(msg).substr(len * 7, len));
+    differs[len - 1] = '#';  // only the last byte differs
+    CHECK(q.replace(len * 7, len, differs) == plan_errc::ok);
+    CHECK(q.size() == 1);
+  }
+}

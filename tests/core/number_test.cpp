@@ -162,6 +162,13 @@ TEST_CASE("format_decimal: writes the shortest decimal text", "[number]") {
       CHECK(parse<std::uint64_t>(format(v)) == v);
     }
   }
+  // Every port, and every width of every digit pattern written two digits at a time.
+  for (std::uint64_t v = 0; v <= 100000; ++v)
+    if (format(v) != std::to_string(v)) FAIL("format(" << v << ") == " << format(v));
+  static_assert([] {
+    char b[sipalg::max_decimal_digits];
+    return format_decimal(65535, b) == 5 && b[0] == '6' && b[4] == '5';
+  }());
   // Writes exactly the reported number of bytes.
   char buf[sipalg::max_decimal_digits + 1];
   buf[3] = '#';

@@ -13,6 +13,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
 #include <string_view>
 
 #include "sipalg/core/fixed_vector.hpp"
@@ -70,10 +73,11 @@ class basic_edit_plan {
   /// unchanged and the error is remembered (see error()).
   constexpr plan_errc replace(std::uint32_t offset, std::uint32_t old_len, std::string_view replacement) noexcept {
     if (offset > message_.size() || old_len > message_.size() - offset) return fail(plan_errc::out_of_range);
-    const std::string_view old = message_.substr(offset, old_len);
-    if (old == replacement) return plan_errc::ok;
+    const std::string_view old(message_.data() + offset, old_len);
+    if (old.size() == replacement.size() && same_bytes(old.data(), replacement.data(), old.size())) return plan_errc::ok;
     // Find the insertion point; reject any overlap (touching edits are fine, but
-    // two insertions at one offset would be ambiguous).
+    // two insertions at one offset would be ambiguous). The rewriter mostly adds
+    // edits in message order, so the search usually stops at once.
     std::size_t pos = edits_.size();
     while (pos > 0 && edits_[pos - 1].offset > offset) --pos;
     if (pos > 0) {
@@ -83,13 +87,13 @@ class basic_edit_plan {
     if (pos < edits_.size() && offset + old_len > edits_[pos].offset) return fail(plan_errc::overlap);
     if (edits_.full()) return fail(plan_errc::too_many_edits);
     if (replacement.size() + old.size() > ArenaSize - used_) return fail(plan_errc::arena_full);
-    edit e;
-    e.offset = offset;
-    e.old_len = old_len;
-    e.replacement = store(replacement);
-    e.original = store(old);
-    (void)edits_.push_back(e);
-    for (std::size_t i = edits_.size() - 1; i > pos; --i) edits_[i] = edits_[i - 1];
+    const edit e{offset, old_len, store(replacement), store(old)};
+    if (pos == edits_.size()) {
+      (void)edits_.push_back(e);  // not full: checked above
+      return plan_errc::ok;
+    }
+    (void)edits_.push_back(edits_.back());
+    for (std::size_t i = edits_.size() - 2; i > pos; --i) edits_[i] = edits_[i - 1];
     edits_[pos] = e;
     return plan_errc::ok;
   }
@@ -145,9 +149,46 @@ class basic_edit_plan {
   }
   constexpr text_range store(std::string_view s) noexcept {
     text_range r{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(s.size())};
-    std::char_traits<char>::copy(arena_ + used_, s.data(), s.size());
+    copy_bytes(arena_ + used_, s.data(), s.size());
     used_ += s.size();
     return r;
+  }
+
+  // Replacements and replaced fields are short (addresses, ports, lengths): up to 16
+  // bytes they are moved with two overlapping fixed-size loads instead of a call to
+  // memcpy/memcmp. Both loads lie inside [src, src + n), so nothing past it is read.
+  static constexpr void copy_bytes(char* dst, const char* src, std::size_t n) noexcept {
+    if (std::is_constant_evaluated() || n > 16) {
+      std::char_traits<char>::copy(dst, src, n);
+    } else if (n >= 8) {
+      std::uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, src, 4);
+      std::memcpy(&b, src + n - 4, 4);
+      std::memcpy(dst, &a, 4);
+      std::memcpy(dst + n - 4, &b, 4);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+    }
+  }
+  static constexpr bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (std::is_constant_evaluated() || n > 16) return std::char_traits<char>::compare(a, b, n) == 0;
+    if (n >= 8) {
+      std::uint64_t x0, x1, y0, y1;
+      std::memcpy(&x0, a, 8);
+      std::memcpy(&x1, a + n - 8, 8);
+      std::memcpy(&y0, b, 8);
+      std::memcpy(&y1, b + n - 8, 8);
+      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
   }
 
   std::string_view message_{};

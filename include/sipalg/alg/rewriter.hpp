@@ -34,6 +34,7 @@
  */
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -158,7 +159,7 @@ class basic_rewriter {
       return r;
     }
     index_known_headers();
-    call_id_ = known_.call_id != nullptr ? known_.call_id->value.in(message) : std::string_view{};
+    call_id_ = known_[ks_call_id] != nullptr ? known_[ks_call_id]->value.in(message) : std::string_view{};
 
     const bool outbound = b.dir == direction::outbound;
     const endpoint& from = outbound ? b.inside : b.outside;
@@ -247,32 +248,26 @@ class basic_rewriter {
 
   // --- headers ---------------------------------------------------------------
   /// The single-instance headers the plan reads, found in one pass over the index
-  /// (instead of one linear find() each).
-  struct known_headers {
-    const sip::header* call_id = nullptr;
-    const sip::header* via = nullptr;  ///< the top Via (the first Via header line)
-    const sip::header* content_type = nullptr;
-    const sip::header* cseq = nullptr;
-    const sip::header* to = nullptr;
-    const sip::header* expires = nullptr;
-  };
+  /// (instead of one linear find() each): known_[slot] is the first header of that
+  /// kind, or nullptr.
+  enum known_slot : std::uint8_t { ks_other, ks_call_id, ks_via, ks_content_type, ks_cseq, ks_to, ks_expires, ks_count };
+  static constexpr std::array<std::uint8_t, 256> known_slot_of = [] {
+    std::array<std::uint8_t, 256> t{};
+    t[static_cast<std::uint8_t>(sip::header_id::call_id)] = ks_call_id;
+    t[static_cast<std::uint8_t>(sip::header_id::via)] = ks_via;  // the top Via (the first Via header line)
+    t[static_cast<std::uint8_t>(sip::header_id::content_type)] = ks_content_type;
+    t[static_cast<std::uint8_t>(sip::header_id::cseq)] = ks_cseq;
+    t[static_cast<std::uint8_t>(sip::header_id::to)] = ks_to;
+    t[static_cast<std::uint8_t>(sip::header_id::expires)] = ks_expires;
+    return t;
+  }();
 
   constexpr void index_known_headers() noexcept {
-    known_ = {};
-    auto first = [](const sip::header*& slot, const sip::header& h) {
-      if (slot == nullptr) slot = &h;
-    };
-    for (const sip::header& h : msg_.headers) {
-      switch (h.id) {
-        case sip::header_id::call_id: first(known_.call_id, h); break;
-        case sip::header_id::via: first(known_.via, h); break;
-        case sip::header_id::content_type: first(known_.content_type, h); break;
-        case sip::header_id::cseq: first(known_.cseq, h); break;
-        case sip::header_id::to: first(known_.to, h); break;
-        case sip::header_id::expires: first(known_.expires, h); break;
-        default: break;
-      }
-    }
+    for (const sip::header*& k : known_) k = nullptr;
+    // Backwards and unconditionally, so the first header of a kind is the one that stays
+    // (slot ks_other collects the rest): no branch per header.
+    for (std::size_t i = msg_.headers.size(); i-- > 0;)
+      known_[known_slot_of[static_cast<std::uint8_t>(msg_.headers[i].id)]] = &msg_.headers[i];
   }
 
   // --- addresses -------------------------------------------------------------
@@ -302,22 +297,35 @@ class basic_rewriter {
   /// a missing one is added only when `to` is not on the default port.
   constexpr void replace_host_port(const sip::host_port& hp, const endpoint& to, std::uint16_t default_port) noexcept {
     const bool with_port = hp.has_port || to.port != default_port;
-    endpoint::text target;  // what endpoint::to_text() writes, with the address text formatted once per plan
-    if (to.address.is_v6()) target.push_back('[');
-    target.append(address_text(to.address));
-    if (to.address.is_v6()) target.push_back(']');
-    if (with_port) {
-      target.push_back(':');
-      char digits[max_decimal_digits];
-      target.append(std::string_view(digits, format_decimal(to.port, digits)));
-    }
     const std::string_view m = msg_text_;
     const std::size_t begin = static_cast<std::size_t>(hp.host.data() - m.data());
     const std::size_t end =
         hp.has_port ? static_cast<std::size_t>(hp.port_text.data() + hp.port_text.size() - m.data())
                     : begin + hp.host.size();
     (void)plan_.replace(static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin),
-                        target.view());
+                        host_port_text(to, with_port));
+  }
+
+  /// What endpoint::to_text() writes for `to` ("[v6]" bracketed), with or without the
+  /// ":port". Kept from one call (and message) to the next while `to` stays the same:
+  /// the Via and the Contact of a message usually get the same text.
+  constexpr std::string_view host_port_text(const endpoint& to, bool with_port) noexcept {
+    if (!host_port_valid_ || host_port_port_ != to.port || !(host_port_ip_ == to.address)) {
+      endpoint::text& t = host_port_;
+      t.clear();
+      if (to.address.is_v6()) t.push_back('[');
+      t.append(address_text(to.address));
+      if (to.address.is_v6()) t.push_back(']');
+      host_port_host_len_ = t.size();
+      t.push_back(':');
+      char digits[max_decimal_digits];
+      t.append(std::string_view(digits, format_decimal(to.port, digits)));
+      host_port_ip_ = to.address;
+      host_port_port_ = to.port;
+      host_port_valid_ = true;
+    }
+    const std::string_view v = host_port_.view();
+    return with_port ? v : v.substr(0, host_port_host_len_);
   }
 
   /// The canonical text of `a`: formatted once per plan for the address the edits write.
@@ -367,7 +375,7 @@ class basic_rewriter {
   }
 
   constexpr bool rewrite_top_via(const endpoint& from, const endpoint& to, bool outbound, rewrite_result& r) noexcept {
-    const sip::header* h = known_.via;
+    const sip::header* h = known_[ks_via];
     if (h == nullptr) return true;
     const std::string_view value = h->value.in(msg_text_);
     sip::via v;
@@ -476,7 +484,7 @@ class basic_rewriter {
   // --- SDP -------------------------------------------------------------------
   template <class MapMedia>
   constexpr bool plan_sdp(MapMedia& map_media, rewrite_result& r) noexcept {
-    const sip::header* ct = known_.content_type;
+    const sip::header* ct = known_[ks_content_type];
     if (msg_.body.length == 0) return true;
     const std::string_view body = msg_.body.in(msg_text_);
     // RFC 3261 20.15 requires Content-Type with a body, but some phones omit it
@@ -602,7 +610,7 @@ class basic_rewriter {
   // --- lifetimes -------------------------------------------------------------
   /// The CSeq method of the message (responses name their request there).
   constexpr sip::method_id cseq_method() const noexcept {
-    const sip::header* h = known_.cseq;
+    const sip::header* h = known_[ks_cseq];
     if (h == nullptr) return sip::method_id::unknown;
     sip::cseq c;
     if (sip::parse_cseq(h->value.in(msg_text_), c).ec != sip::errc::ok) return sip::method_id::unknown;
@@ -619,7 +627,7 @@ class basic_rewriter {
   constexpr bool in_dialog_offer() const noexcept {
     if (!msg_.is_request()) return false;
     if (msg_.method_type != sip::method_id::invite && msg_.method_type != sip::method_id::update) return false;
-    const sip::header* to = known_.to;
+    const sip::header* to = known_[ks_to];
     if (to == nullptr || !may_have_tag(to->value.in(msg_text_))) return false;
     sip::name_addr na;
     if (sip::parse_name_addr(to->value.in(msg_text_), na).ec != sip::errc::ok) return false;
@@ -647,7 +655,7 @@ class basic_rewriter {
   constexpr bool track_registration() noexcept {
     bool any_contact = false, any_positive = false, any_absent = false;
     std::optional<std::uint32_t> header_expires;
-    if (const sip::header* h = known_.expires)
+    if (const sip::header* h = known_[ks_expires])
       header_expires = parse_decimal<std::uint32_t>(ascii::trim_lws(h->value.in(msg_text_)));
     for (const sip::header& h : msg_.all(sip::header_id::contact)) {
       sip::contact_reader list(h.value.in(msg_text_));
@@ -698,8 +706,13 @@ class basic_rewriter {
   bool text_cache_valid_ = false;
   ip_address from_text_ip_{};  ///< the address whose text from_v4_text_ holds
   bool from_text_valid_ = false;
+  endpoint::text host_port_{};  ///< host_port_text(): "host:port" of host_port_ip_ and host_port_port_
+  ip_address host_port_ip_{};
+  std::uint16_t host_port_port_ = 0;
+  std::size_t host_port_host_len_ = 0;  ///< the length of the host part of host_port_
+  bool host_port_valid_ = false;
   sip::basic_message<MaxHeaders> msg_{};
-  known_headers known_{};
+  const sip::header* known_[ks_count]{};
   sdp::session_description sdp_{};
   plan_type plan_{};
   expectation_list expectations_{};
