@@ -170,6 +170,18 @@ class conntrack_table {
     if (valid()) index_.prefetch(h);
   }
 
+  /**
+   * The second stage of a prefetch: once the index bucket of `h` is in the
+   * cache (prefetch(h) a few packets earlier), starts loading the flow of its
+   * first entry with the same tag, the flow a find() of that key will read.
+   * A hint only: harmless when the key is absent or the table changed since.
+   */
+  void prefetch_candidate(std::uint64_t h) const noexcept {
+    if (!valid()) return;
+    const std::uint32_t ref = index_.first_candidate(h);
+    if (ref != npos) prefetch_flow(ref >> 1);
+  }
+
   /// The flow at `i`. Precondition: i < capacity() (a live index from insert/find).
   [[nodiscard]] flow& operator[](std::uint32_t i) noexcept { return flows_[i]; }
   [[nodiscard]] const flow& operator[](std::uint32_t i) const noexcept { return flows_[i]; }
@@ -243,16 +255,12 @@ class conntrack_table {
     for (std::size_t base = 0; base < n; base += group) {
       const std::size_t m = n - base < group ? n - base : group;
       std::uint64_t h[group];
-      std::uint32_t cand[group];
       for (std::size_t k = 0; k < m; ++k) {
         h[k] = hash(keys[base + k]);
         prefetch(h[k]);
       }
       for (std::size_t k = 0; k < m; ++k) {
-        cand[k] = npos;
-        if (!valid()) continue;
-        cand[k] = index_.first_candidate(h[k]);
-        if (cand[k] != npos) prefetch_flow(cand[k] >> 1);
+        prefetch_candidate(h[k]);
       }
       for (std::size_t k = 0; k < m; ++k) {
         // The full lookup (its home bucket and first candidate are in the cache by now).
