@@ -14,9 +14,12 @@
  */
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
+#include <type_traits>
 
 #include "sipalg/nat/bytes.hpp"
 
@@ -49,7 +52,62 @@ namespace detail {
  * byte. To chain calls over consecutive pieces every piece but the last must
  * have an even length.
  */
+namespace detail {
+/**
+ * ones_sum() at run time on a little-endian CPU: native 8-byte words added
+ * with carry into a 128-bit accumulator (two instructions per word). The
+ * one's complement sum does not depend on byte order (RFC 1071 2.(B)): the
+ * sum of the byte-swapped words is the byte-swapped sum, so the result is
+ * swapped once at the end. A last odd byte is the high byte of its
+ * big-endian word, so the low byte of a native one.
+ */
+[[nodiscard]] inline std::uint16_t ones_sum_native_le(const std::uint8_t* p, std::size_t n) noexcept {
+#if defined(__SIZEOF_INT128__)
+  __extension__ using wide = unsigned __int128;
+#else
+  using wide = std::uint64_t;  // then each word goes in as two 32-bit halves
+#endif
+  wide acc = 0;
+  const auto add8 = [&acc](const std::uint8_t* q) {
+    std::uint64_t w;
+    std::memcpy(&w, q, 8);
+#if defined(__SIZEOF_INT128__)
+    acc += w;
+#else
+    acc += (w & 0xFFFFFFFFu) + (w >> 32);
+#endif
+  };
+  for (; n >= 32; p += 32, n -= 32) add8(p), add8(p + 8), add8(p + 16), add8(p + 24);
+  for (; n >= 8; p += 8, n -= 8) add8(p);
+  std::uint64_t tail = 0;
+  if (n >= 4) {
+    std::uint32_t w;
+    std::memcpy(&w, p, 4);
+    tail += w, p += 4, n -= 4;
+  }
+  if (n >= 2) {
+    std::uint16_t w;
+    std::memcpy(&w, p, 2);
+    tail += w, p += 2, n -= 2;
+  }
+  if (n != 0) tail += p[0];
+#if defined(__SIZEOF_INT128__)
+  const auto lo = static_cast<std::uint64_t>(acc), hi = static_cast<std::uint64_t>(acc >> 64);
+  std::uint64_t s = lo + hi;
+  s += s < lo;  // end-around carry: 2^64 is 1 modulo 0xFFFF
+  const std::uint16_t native = fold((s & 0xFFFFFFFFu) + (s >> 32) + tail);
+#else
+  const std::uint16_t native = fold(acc + tail);
+#endif
+  return static_cast<std::uint16_t>((native << 8) | (native >> 8));
+}
+}  // namespace detail
+
 [[nodiscard]] constexpr std::uint16_t ones_sum(std::span<const std::uint8_t> data, std::uint16_t sum = 0) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!std::is_constant_evaluated())
+      return ones_add(detail::ones_sum_native_le(data.data(), data.size()), sum);
+  }
   std::uint64_t acc = sum;
   const std::uint8_t* p = data.data();
   const std::size_t n = data.size();
