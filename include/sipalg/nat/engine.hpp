@@ -27,6 +27,7 @@
  */
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -271,10 +272,10 @@ class engine {
     const std::size_t n = burst.size();
     const auto stage_bucket = [&](std::size_t j) {  // hash packet j's key and prefetch its index bucket
       hashed[j % ring] = false;
-      if (j >= n || burst[j].length > burst[j].buffer.size()) return;
-      packet_view pv;
-      if (!packet_view::parse(burst[j].buffer, pv).ok() || !pv.has_ports()) return;
-      hashes[j % ring] = flows_.hash(pv.key());
+      if (j >= n) return;
+      flow_key k;
+      if (!peek_key(burst[j].buffer.first(std::min(burst[j].length, burst[j].buffer.size())), k)) return;
+      hashes[j % ring] = flows_.hash(k);
       hashed[j % ring] = true;
       flows_.prefetch(hashes[j % ring]);
     };
@@ -334,6 +335,21 @@ class engine {
   }
 
  private:
+  /**
+   * The UDP/TCP tuple of the packet in `p` read without validating it (for
+   * prefetching only: process() validates, and a wrong guess only wastes a
+   * prefetch). False when the bytes cannot hold one.
+   */
+  static bool peek_key(std::span<const std::uint8_t> p, flow_key& k) noexcept {
+    if (p.size() < 20) return false;
+    const std::size_t hl = (p[0] & 0x0Fu) * 4u;
+    if (p[9] != ip_proto_udp && p[9] != ip_proto_tcp) return false;
+    if (hl < 20 || p.size() < hl + 4) return false;
+    k = flow_key{detail::load_be32(&p[12]), detail::load_be32(&p[16]), detail::load_be16(&p[hl]),
+                 detail::load_be16(&p[hl + 2]), p[9]};
+    return true;
+  }
+
   // flow::user(): how the flow holds its public port.
   static constexpr std::uint8_t nat_none = 0;     ///< not translated
   static constexpr std::uint8_t nat_snat = 1;     ///< masquerade: public port = reply().dst_port (one reference)
