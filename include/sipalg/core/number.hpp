@@ -42,13 +42,13 @@ template <std::unsigned_integral T>
 /// Longest decimal text of a 64-bit unsigned value.
 inline constexpr std::size_t max_decimal_digits = 20;
 
-namespace detail {
-/// "00" "01" ... "99": two digits per table entry, so a number is written two digits at a time.
-inline constexpr char decimal_pairs[201] =
+/// "00" "01" ... "99": two digits per table entry, so format_decimal writes two digits at a time.
+/// (In namespace sipalg itself: a sipalg::detail would make `detail::` ambiguous in code that
+/// uses both namespace sipalg and one of its layers.)
+inline constexpr char decimal_digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
-}  // namespace detail
 
 /// Writes `v` in decimal to `out` (room for max_decimal_digits) and returns the
 /// number of chars written. constexpr, unlike std::to_chars before C++23.
@@ -61,12 +61,12 @@ constexpr std::size_t format_decimal(std::uint64_t v, char* out) noexcept {
   while (v >= 100) {
     const auto r = static_cast<std::size_t>(v % 100) * 2;
     v /= 100;
-    out[--i] = detail::decimal_pairs[r + 1];
-    out[--i] = detail::decimal_pairs[r];
+    out[--i] = decimal_digit_pairs[r + 1];
+    out[--i] = decimal_digit_pairs[r];
   }
   if (v >= 10) {
-    out[1] = detail::decimal_pairs[v * 2 + 1];
-    out[0] = detail::decimal_pairs[v * 2];
+    out[1] = decimal_digit_pairs[v * 2 + 1];
+    out[0] = decimal_digit_pairs[v * 2];
   } else {
     out[0] = static_cast<char>('0' + v);
   }
