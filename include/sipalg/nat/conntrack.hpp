@@ -259,9 +259,7 @@ class conntrack_table {
         h[k] = hash(keys[base + k]);
         prefetch(h[k]);
       }
-      for (std::size_t k = 0; k < m; ++k) {
-        prefetch_candidate(h[k]);
-      }
+      for (std::size_t k = 0; k < m; ++k) prefetch_candidate(h[k]);
       for (std::size_t k = 0; k < m; ++k) {
         // The full lookup (its home bucket and first candidate are in the cache by now).
         out[base + k] = find_with_hash(keys[base + k], h[k], now);
@@ -351,11 +349,7 @@ class conntrack_table {
 
  private:
   void prefetch_flow(std::uint32_t i) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(flows_ + i);
-#else
-    (void)i;
-#endif
+    prefetch_line(flows_ + i);
   }
   // Whether the tuple of direction (ref & 1) of flow (ref >> 1) equals the key with words `kw`
   // (detail::key_words), without a branch on the direction (mixed traffic would mispredict it): the

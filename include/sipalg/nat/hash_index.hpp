@@ -58,11 +58,7 @@ class hash_index {
 
   /// Hints the CPU to load the home slot of `tag`.
   void prefetch(std::uint32_t tag) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(slots_ + home(tag));
-#else
-    (void)tag;
-#endif
+    prefetch_line(slots_ + home(tag));
   }
 
   /**
@@ -255,11 +251,7 @@ class bucket_index {
 
   /// Hints the CPU to load the home bucket of hash `h`.
   void prefetch(std::uint64_t h) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(buckets_ + home(h));
-#else
-    (void)h;
-#endif
+    prefetch_line(buckets_ + home(h));
   }
 
   /**
