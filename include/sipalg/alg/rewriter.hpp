@@ -188,7 +188,7 @@ class basic_rewriter {
         const std::string_view name = policy_.extra_headers[i];
         const sip::header_id id = sip::lookup_header(name);
         if (!extra_header_allowed(id, i)) continue;
-        if (!rewrite_name_addr_headers(id, name, to, r)) return r;
+        rewrite_name_addr_headers(id, name, to);
       }
     }
 
@@ -441,15 +441,13 @@ class basic_rewriter {
   }
 
   /// policy::extra_headers: single name-addr values (or lists of them).
-  constexpr bool rewrite_name_addr_headers(sip::header_id id, std::string_view name,
-                                           const endpoint& to, rewrite_result&) noexcept {
+  constexpr void rewrite_name_addr_headers(sip::header_id id, std::string_view name, const endpoint& to) noexcept {
     for (const sip::header& h : msg_.headers) {
       if (id != sip::header_id::unknown ? h.id != id
                                         : (h.id != sip::header_id::unknown || !ascii::iequals(h.name.in(msg_text_), name)))
         continue;
       rewrite_name_addr_value(h.value.in(msg_text_), to);
     }
-    return true;
   }
 
   /// The URIs of one name-addr header value (From, To, an extra header). Errors in these

@@ -23,7 +23,6 @@ namespace sipalg::ascii {
 [[nodiscard]] constexpr bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-/// Value of a hex digit, or -1.
 namespace detail {
 /// 0-15 for a hex digit (either case), 0xFF for any other byte.
 inline constexpr auto hex_digit_table = [] {
@@ -42,11 +41,10 @@ inline constexpr auto hex_digit_table = [] {
 [[nodiscard]] constexpr unsigned hex_digit(char c) noexcept {
   return detail::hex_digit_table.v[static_cast<unsigned char>(c)];
 }
+/// Value of a hex digit, or -1.
 [[nodiscard]] constexpr int hex_value(char c) noexcept {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  const unsigned d = hex_digit(c);
+  return d > 15 ? -1 : static_cast<int>(d);
 }
 /// SP or HTAB (RFC 3261 WSP).
 [[nodiscard]] constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }

@@ -20,10 +20,13 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SIPALG_ALWAYS_INLINE inline __attribute__((always_inline))
+/// Keeps a rarely taken general path out of line, so its fast-path caller stays small.
+#define SIPALG_NOINLINE __attribute__((noinline))
 #define SIPALG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SIPALG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define SIPALG_ALWAYS_INLINE inline
+#define SIPALG_NOINLINE
 #define SIPALG_LIKELY(x) (x)
 #define SIPALG_UNLIKELY(x) (x)
 #endif

@@ -302,9 +302,7 @@ class bucket_index {
 
   // find_ref() after the first candidate: `m` holds the home bucket's remaining candidates.
   template <class Accept>
-#if defined(__GNUC__) || defined(__clang__)
-  __attribute__((noinline))
-#endif
+  SIPALG_NOINLINE
   std::uint32_t find_ref_rest(std::uint32_t b, std::uint8_t t, std::uint32_t m, Accept& accept) const noexcept {
     for (;;) {
       const bucket& bk = buckets_[b];

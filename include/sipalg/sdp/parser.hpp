@@ -631,7 +631,7 @@ SIPALG_ALWAYS_INLINE std::uint64_t wsp_mask64(const char* v, std::size_t len) no
  * Fills `o` exactly as parse_origin would and returns true; false (with `o`
  * possibly half-written, parse_origin then rewrites it) for anything else.
  */
-[[gnu::noinline]] inline bool parse_origin_fast(const char* v, std::size_t len, origin_field& o,
+SIPALG_NOINLINE inline bool parse_origin_fast(const char* v, std::size_t len, origin_field& o,
                                                 const char* limit) noexcept {
   if (len > 64 || static_cast<std::size_t>(limit - v) < ((len + 15) & ~std::size_t{15})) return false;
   const std::uint64_t ws = wsp_mask64(v, len);
@@ -780,7 +780,7 @@ constexpr field_error parse_media(std::string_view value, media_description& m, 
  * element: port_count unset) exactly as parse_media would and returns true;
  * false (nothing written) for anything else, which parse_media then handles.
  */
-[[gnu::noinline]] inline bool parse_media_fast(const char* v, std::size_t len, media_description& m,
+SIPALG_NOINLINE inline bool parse_media_fast(const char* v, std::size_t len, media_description& m,
                                                const char* limit) noexcept {
   if (limit - v < 32) return false;
   const auto classes = [](const char* b, unsigned& ws, unsigned& alnum, unsigned& digit, unsigned& slash) {
@@ -865,7 +865,7 @@ constexpr void reset_connection(connection_field& c) noexcept {
  * Fills `r` exactly as parse_rtcp would (port and address) and returns true;
  * false (nothing written) for anything else, which parse_rtcp then handles.
  */
-[[gnu::noinline]] inline bool parse_rtcp_fast(const char* v, std::size_t len, rtcp_attribute& r,
+SIPALG_NOINLINE inline bool parse_rtcp_fast(const char* v, std::size_t len, rtcp_attribute& r,
                                               const net_address* seen) noexcept {
   std::size_t k = 0;
   std::uint32_t port = 0;

@@ -259,7 +259,7 @@ SIPALG_ALWAYS_INLINE bool parse_uri_fast(std::string_view text, uri& out) noexce
 namespace detail {
 
 /// parse_uri() without the fast path (out of line: parse_uri() stays small).
-[[nodiscard]] SIPALG_SIP_NOINLINE constexpr parse_result parse_uri_general(std::string_view text, uri& out) noexcept {
+[[nodiscard]] SIPALG_NOINLINE constexpr parse_result parse_uri_general(std::string_view text, uri& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
   using detail::npos;
   out = uri{};

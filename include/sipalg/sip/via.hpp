@@ -115,7 +115,7 @@ SIPALG_ALWAYS_INLINE bool parse_via_fast(std::string_view s, std::size_t k, std:
 
 /// parse_via_at() without the fast path, given k = the first non-LWS byte at or after s[i]
 /// (kept out of line: the fast path's caller stays small).
-[[nodiscard]] SIPALG_SIP_NOINLINE constexpr parse_result parse_via_at_general(std::string_view s, std::size_t& i,
+[[nodiscard]] SIPALG_NOINLINE constexpr parse_result parse_via_at_general(std::string_view s, std::size_t& i,
                                                                          std::size_t k, via& out) noexcept {
   auto fail = [](errc e, std::size_t at) { return parse_result{e, static_cast<std::uint32_t>(at)}; };
   const char* p = s.data();

@@ -23,14 +23,6 @@
 #include "sipalg/core/config.hpp"
 #include "sipalg/sip/detail/scan.hpp"
 
-/// Keeps a rarely taken general path out of line, so the fast path's caller stays small
-/// (fewer saved registers and spills on the common path).
-#if defined(__GNUC__) || defined(__clang__)
-#define SIPALG_SIP_NOINLINE __attribute__((noinline))
-#else
-#define SIPALG_SIP_NOINLINE
-#endif
-
 namespace sipalg::sip::detail {
 
 /// Character-class bits of the header-value parsers (vc_ = value class).
