@@ -2203,6 +2203,9 @@ TEST_CASE("one rewriter reused across bindings gives what a fresh rewriter gives
   const binding a = outbound();
   const binding b = make_binding(direction::outbound, "10.0.0.7:5060", "3.3.3.3:5062");
   const binding a_in = inbound();
+  // Same public address as `a`, another public port: the kept "host:port" text must follow the port.
+  binding a_port = a;
+  a_port.outside.port = static_cast<std::uint16_t>(a.outside.port + 7);
   rewriter shared;
   table_mapper map_a{{}, a.outside.address, {}, false, {}};
   table_mapper map_b{{}, b.outside.address, {}, false, {}};
@@ -2212,7 +2215,8 @@ TEST_CASE("one rewriter reused across bindings gives what a fresh rewriter gives
     table_mapper* map;
   };
   const step steps[] = {{&msg, &a, &map_a},   {&other, &b, &map_b}, {&msg, &a, &map_a},
-                        {&other, &a, &map_a}, {&msg, &b, &map_b},   {&msg, &a_in, &map_a}};
+                        {&other, &a, &map_a}, {&msg, &b, &map_b},   {&msg, &a_in, &map_a},
+                        {&msg, &a_port, &map_a}, {&msg, &a, &map_a}};
   for (const step& s : steps) {
     rewriter fresh;
     const outcome want = run(fresh, *s.text, *s.bind, *s.map);
